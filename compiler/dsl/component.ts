@@ -1,0 +1,115 @@
+/**
+ * The shape of every DSL value: a plain, serialisable object naming the tinybig class it stands for.
+ *
+ *   taylorExpansion({ d: 3 })  ->  { kind: 'expansion', type: 'taylor_expansion', options: { d: 3, ... } }
+ *
+ * `options` holds every option with tinybig's defaults filled in (camelCase names).
+ */
+export type ComponentKind =
+  | 'expansion'
+  | 'reconciliation'
+  | 'remainder'
+  | 'fusion'
+  | 'processing'
+  | 'head'
+  | 'layer'
+  | 'model';
+
+export interface Component<K extends ComponentKind = ComponentKind, T extends string = string, O = Record<string, unknown>> {
+  readonly kind: K;
+  /** tinybig's class name, e.g. `taylor_expansion`. */
+  readonly type: T;
+  readonly options: O;
+}
+
+/** An error in the options given to a factory; `option` names the offending option (camelCase). */
+export class DslError extends Error {
+  readonly option?: string;
+  readonly hint?: string;
+  constructor(message: string, opts: { option?: string; hint?: string } = {}) {
+    super(message);
+    this.name = 'DslError';
+    this.option = opts.option;
+    this.hint = opts.hint;
+  }
+}
+
+type Check = (v: unknown) => string | undefined; // returns the expected type's description when wrong
+
+export const is = {
+  int: ((v) => (Number.isInteger(v) ? undefined : 'an integer')) as Check,
+  posInt: ((v) => (Number.isInteger(v) && (v as number) > 0 ? undefined : 'a positive integer')) as Check,
+  nonNegInt: ((v) => (Number.isInteger(v) && (v as number) >= 0 ? undefined : 'a non-negative integer')) as Check,
+  number: ((v) => (typeof v === 'number' && Number.isFinite(v) ? undefined : 'a finite number')) as Check,
+  bool: ((v) => (typeof v === 'boolean' ? undefined : 'a boolean')) as Check,
+  string: ((v) => (typeof v === 'string' ? undefined : 'a string')) as Check,
+  oneOf: (...values: string[]): Check => (v) => (typeof v === 'string' && values.includes(v) ? undefined : `one of ${values.map((x) => `'${x}'`).join(', ')}`),
+  pair: ((v) => (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && Number.isFinite(x)) ? undefined : 'a pair of numbers [lo, hi]')) as Check,
+  component: (...kinds: ComponentKind[]): Check => (v) => (isComponent(v) && kinds.includes(v.kind) ? undefined : `a ${kinds.join(' or ')} component`),
+  componentList: (...kinds: ComponentKind[]): Check => (v) => {
+    const ok = (x: unknown) => isComponent(x) && kinds.includes(x.kind);
+    return ok(v) || (Array.isArray(v) && v.every(ok)) ? undefined : `a ${kinds.join(' or ')} component or a list of them`;
+  },
+  array: (item: Check): Check => (v) => (Array.isArray(v) && v.every((x) => item(x) === undefined) ? undefined : `an array whose items are ${item(undefined) ?? 'valid'}`),
+  optional: (c: Check): Check => (v) => (v === undefined || v === null ? undefined : c(v)),
+};
+
+export function isComponent(v: unknown): v is Component {
+  return typeof v === 'object' && v !== null && typeof (v as Component).kind === 'string' && typeof (v as Component).type === 'string' && typeof (v as Component).options === 'object';
+}
+
+function describe(v: unknown): string {
+  if (isComponent(v)) return `${v.type} (a ${v.kind})`;
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  if (typeof v === 'string') return `'${v}'`;
+  return String(v);
+}
+
+/**
+ * Build a component: check that `given` only names known options, that each has the right type,
+ * and fill in defaults. `schema` maps option name -> [check, default]. A default of `undefined`
+ * means "optional, no default"; use `required` for options without a default.
+ */
+export const required = Symbol('required');
+export function make<K extends ComponentKind, T extends string, O>(
+  kind: K,
+  type: T,
+  given: unknown,
+  schema: Record<string, [Check, unknown]>,
+): Component<K, T, O> {
+  const factory = camel(type);
+  if (given !== undefined && (typeof given !== 'object' || given === null || Array.isArray(given))) {
+    throw new DslError(`${factory}() takes an options object, got ${describe(given)}`, { hint: `write ${factory}({ ... })` });
+  }
+  const g = (given ?? {}) as Record<string, unknown>;
+  for (const key of Object.keys(g)) {
+    if (!(key in schema)) {
+      const known = Object.keys(schema);
+      const near = known.find((k) => k.toLowerCase() === key.toLowerCase() || k.replace(/_/g, '') === key.replace(/_/g, ''));
+      throw new DslError(`unknown option '${key}' for ${factory}()`, {
+        option: key,
+        hint: near ? `did you mean '${near}'?` : known.length ? `known options: ${known.join(', ')}` : `${factory}() takes no options`,
+      });
+    }
+  }
+  const options: Record<string, unknown> = {};
+  for (const [key, [check, dflt]] of Object.entries(schema)) {
+    const v = g[key];
+    if (v === undefined) {
+      if (dflt === required) throw new DslError(`${factory}() needs option '${key}'`, { hint: `add ${key}: ... to the options` });
+      if (dflt !== undefined) options[key] = dflt;
+      continue;
+    }
+    const wrong = check(v);
+    if (wrong !== undefined) {
+      throw new DslError(`option '${key}' of ${factory}() must be ${wrong}, got ${describe(v)}`, { option: key });
+    }
+    options[key] = v;
+  }
+  return { kind, type, options: options as O };
+}
+
+/** tinybig class name -> factory name (`gaussian_rbf_expansion` -> `gaussianRbfExpansion`). */
+export function camel(name: string): string {
+  return name.replace(/_(.)/g, (_, c: string) => c.toUpperCase());
+}

@@ -1,0 +1,214 @@
+/**
+ * Modules: heads, layers and models (tinybig.module, tinybig.layer, tinybig.model).
+ * Their structure (heads, layers, weight key names) is built by `compiler/spec/`.
+ */
+import { type Component, is, make, required } from './component.js';
+import type { Expansion } from './expansion.js';
+import type { Fusion } from './fusion.js';
+import type { ProcessingSlot } from './processing.js';
+import type { Reconciliation } from './reconciliation.js';
+import type { Remainder } from './remainder.js';
+
+type Schema = Record<string, [(v: unknown) => string | undefined, unknown]>;
+const common: Schema = { name: [is.optional(is.string), undefined], device: [is.optional(is.string), undefined] };
+
+export interface HeadOptions {
+  /** Input width. */
+  m: number;
+  /** Output width (per channel). */
+  n: number;
+  /** Number of channels (rows of `w`), default 1. */
+  channelNum?: number;
+  /** κ: the data expansion (required). */
+  dataTransformation: Expansion;
+  /** ψ: the parameter reconciliation; omitted = no fabrication (κ(x) is the output). */
+  parameterFabrication?: Reconciliation | null;
+  /** π: the remainder; omitted = none (needs m = n). */
+  remainder?: Remainder | null;
+  /** Fusion of the channels' outputs (default mean when channelNum > 1). */
+  channelFusion?: Fusion | null;
+  inputProcessFunctions?: ProcessingSlot | null;
+  outputProcessFunctions?: ProcessingSlot | null;
+  /** Explicit length of one channel's parameter row (default: from the reconciliation). */
+  l?: number | null;
+  name?: string;
+  device?: string;
+  /** tinybig's `parameters_init_method` (used only by `--seed` initialisation). */
+  parametersInitMethod?: string;
+}
+export type Head = Component<'head', 'head', HeadOptions>;
+/** `tinybig.module.head` (alias `rpn_head`): one RPN head y = F_out(fuse_c(κ(F_in x)·ψ(w_c)ᵀ + b) + π(x)). */
+export function head(options: HeadOptions): Head {
+  return make('head', 'head', options, {
+    ...common,
+    m: [is.posInt, required],
+    n: [is.posInt, required],
+    channelNum: [is.posInt, 1],
+    dataTransformation: [is.optional(is.component('expansion')), undefined],
+    parameterFabrication: [is.optional(is.component('reconciliation')), undefined],
+    remainder: [is.optional(is.component('remainder')), undefined],
+    channelFusion: [is.optional(is.component('fusion')), undefined],
+    inputProcessFunctions: [is.optional(is.componentList('processing')), undefined],
+    outputProcessFunctions: [is.optional(is.componentList('processing')), undefined],
+    l: [is.optional(is.posInt), undefined],
+    parametersInitMethod: [is.optional(is.string), undefined],
+  });
+}
+export const rpnHead = head;
+
+export interface PerceptronHeadOptions {
+  m: number;
+  n: number;
+  channelNum?: number;
+  withBspline?: boolean;
+  withTaylor?: boolean;
+  d?: number;
+  withHybridExpansion?: boolean;
+  withDualLphm?: boolean;
+  withLorr?: boolean;
+  r?: number;
+  enableBias?: boolean;
+  withResidual?: boolean;
+  withBatchNorm?: boolean;
+  withRelu?: boolean;
+  withDropout?: boolean;
+  p?: number;
+  withSoftmax?: boolean;
+  name?: string;
+  device?: string;
+}
+const perceptronHeadSchema = (dflt: { enableBias: boolean; withRelu: boolean; withSoftmax: boolean }): Schema => ({
+  ...common,
+  m: [is.posInt, required],
+  n: [is.posInt, required],
+  channelNum: [is.posInt, 1],
+  withBspline: [is.bool, false],
+  withTaylor: [is.bool, false],
+  d: [is.posInt, 2],
+  withHybridExpansion: [is.bool, false],
+  withDualLphm: [is.bool, false],
+  withLorr: [is.bool, false],
+  r: [is.posInt, 3],
+  enableBias: [is.bool, dflt.enableBias],
+  withResidual: [is.bool, false],
+  withBatchNorm: [is.bool, false],
+  withRelu: [is.bool, dflt.withRelu],
+  withDropout: [is.bool, true],
+  p: [is.number, 0.5],
+  withSoftmax: [is.bool, dflt.withSoftmax],
+});
+/** `tinybig.head.perceptron_head`. */
+export function perceptronHead(options: PerceptronHeadOptions): Component<'head', 'perceptron_head', PerceptronHeadOptions> {
+  return make('head', 'perceptron_head', options, perceptronHeadSchema({ enableBias: true, withRelu: false, withSoftmax: false }));
+}
+
+export interface LayerOptions {
+  m: number;
+  n: number;
+  /** The heads (distinct modules with their own weights). */
+  heads: readonly Component<'head'>[];
+  /** Fusion of the heads' outputs (default mean when there is more than one head). */
+  headFusion?: Fusion | null;
+  /** Number of heads (must equal heads.length when given). */
+  width?: number | null;
+  name?: string;
+  device?: string;
+}
+export type Layer = Component<'layer', 'layer', LayerOptions>;
+/** `tinybig.module.layer` (alias `rpn_layer`): heads run on the same input, then head fusion. */
+export function layer(options: LayerOptions): Layer {
+  return make('layer', 'layer', options, {
+    ...common,
+    m: [is.posInt, required],
+    n: [is.posInt, required],
+    heads: [is.array(is.component('head')), required],
+    headFusion: [is.optional(is.component('fusion')), undefined],
+    width: [is.optional(is.posInt), undefined],
+  });
+}
+export const rpnLayer = layer;
+
+export interface PerceptronLayerOptions extends PerceptronHeadOptions {
+  /** Number of (shared, identical) heads, default 1. */
+  width?: number;
+}
+/** `tinybig.layer.perceptron_layer`: `[perceptron_head] * width` (one shared head), mean fusion. Defaults: ReLU, Dropout, Softmax on. */
+export function perceptronLayer(options: PerceptronLayerOptions): Component<'layer', 'perceptron_layer', PerceptronLayerOptions> {
+  return make('layer', 'perceptron_layer', options, { ...perceptronHeadSchema({ enableBias: false, withRelu: true, withSoftmax: true }), width: [is.posInt, 1] });
+}
+
+export interface KanLayerOptions {
+  m: number;
+  n: number;
+  gridRange?: readonly number[];
+  t?: number;
+  d?: number;
+  enableBias?: boolean;
+  withLorr?: boolean;
+  r?: number;
+  channelNum?: number;
+  width?: number;
+  name?: string;
+  device?: string;
+}
+const kanSchema: Schema = {
+  ...common,
+  gridRange: [is.pair, [-1, 1]],
+  t: [is.posInt, 5],
+  d: [is.nonNegInt, 3],
+  enableBias: [is.bool, false],
+  withLorr: [is.bool, false],
+  r: [is.posInt, 3],
+  channelNum: [is.posInt, 1],
+};
+/** `tinybig.layer.kan_layer`: B-spline κ, identity (or lorr) ψ, π(x) = SiLU(x·W_rᵀ). */
+export function kanLayer(options: KanLayerOptions): Component<'layer', 'kan_layer', KanLayerOptions> {
+  return make('layer', 'kan_layer', options, { ...kanSchema, m: [is.posInt, required], n: [is.posInt, required], width: [is.posInt, 1] });
+}
+
+export interface RpnOptions {
+  layers: readonly Component<'layer'>[];
+  name?: string;
+  device?: string;
+}
+/** `tinybig.model.rpn`: layers applied in sequence. */
+export function rpn(options: RpnOptions): Component<'model', 'rpn', RpnOptions> {
+  return make('model', 'rpn', options, { ...common, layers: [is.array(is.component('layer')), required] });
+}
+
+export interface MlpOptions {
+  dims: readonly number[];
+  enableBias?: boolean;
+  withTaylor?: boolean;
+  d?: number;
+  withLorr?: boolean;
+  r?: number;
+  withResidual?: boolean;
+  channelNum?: number;
+  width?: number;
+  name?: string;
+  device?: string;
+}
+/** `tinybig.model.mlp`: one perceptron_layer per consecutive pair of `dims` (each ends ReLU → Dropout → Softmax). */
+export function mlp(options: MlpOptions): Component<'model', 'mlp', MlpOptions> {
+  return make('model', 'mlp', options, {
+    ...common,
+    dims: [is.array(is.posInt), required],
+    enableBias: [is.bool, false],
+    withTaylor: [is.bool, false],
+    d: [is.posInt, 2],
+    withLorr: [is.bool, false],
+    r: [is.posInt, 3],
+    withResidual: [is.bool, false],
+    channelNum: [is.posInt, 1],
+    width: [is.posInt, 1],
+  });
+}
+
+export interface KanOptions extends Omit<KanLayerOptions, 'm' | 'n'> {
+  dims: readonly number[];
+}
+/** `tinybig.model.kan`: one kan_layer per consecutive pair of `dims`. */
+export function kan(options: KanOptions): Component<'model', 'kan', KanOptions> {
+  return make('model', 'kan', options, { ...kanSchema, dims: [is.array(is.posInt), required], width: [is.posInt, 1] });
+}

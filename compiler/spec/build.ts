@@ -1,0 +1,417 @@
+/**
+ * DSL value -> validated ModelSpec. tinybig's built-in layers and models (perceptron_layer,
+ * kan_layer, mlp, kan) are expanded here into plain layers and heads, with tinybig's construction
+ * logic and weight-key numbering. Every dimension error points at the option that is wrong.
+ */
+import { type Component, isComponent } from '../dsl/component.js';
+import { DiagnosticError, type Diagnostic, type SourceSpan, diag } from '../diagnostics.js';
+import { getSpan, optionSpan, setSpan } from '../spans.js';
+import { expansionD, reconciliationHasParameters, reconciliationSizes } from './sizes.js';
+import type { ExpansionSpec, FusionSpec, HeadSpec, LayerSpec, ModelSpec, ProcessSpec, ReconciliationSpec, RemainderSpec } from './types.js';
+
+/** Validation diagnostics codes (RPN2xxx). */
+export const SPEC_CODES = {
+  RPN2001: 'the default export is not an rpnc model, layer or head',
+  RPN2002: 'a component kind or type that rpnc does not support (yet)',
+  RPN2101: 'layer chaining: n of layer i differs from m of layer i+1',
+  RPN2102: 'a head does not fit its layer (m or output width)',
+  RPN2103: 'heads of a layer disagree on their output width / head fusion width mismatch',
+  RPN2104: 'a reconciliation does not fit the head dimensions (divisibility, explicit l)',
+  RPN2105: 'remainder incompatible with the head dimensions (needs m = n)',
+  RPN2106: 'a processing function does not fit the width it is applied to',
+  RPN2107: 'a head without a reconciliation must have D = n',
+  RPN2108: 'a fusion configuration that tinybig cannot run',
+  RPN2109: 'an option value outside what the component accepts',
+} as const;
+
+class Ctx {
+  diags: Diagnostic[] = [];
+  error(code: keyof typeof SPEC_CODES, message: string, at: Component | undefined, option?: string, hint?: string): void {
+    const span: SourceSpan | undefined = at ? (option ? optionSpan(at, option) : getSpan(at)) : undefined;
+    this.diags.push(diag(code, message, { span, hint }));
+  }
+}
+
+type Opts = Record<string, unknown>;
+const list = <T>(v: unknown): T[] => (v === undefined || v === null ? [] : Array.isArray(v) ? (v as T[]) : [v as T]);
+
+/** Build the ModelSpec of an evaluated default export. Throws DiagnosticError on invalid models. */
+export function buildModelSpec(value: unknown): ModelSpec {
+  const ctx = new Ctx();
+  const spec = build(ctx, value);
+  if (ctx.diags.length || !spec) {
+    if (!ctx.diags.length) ctx.error('RPN2001', 'the model file did not produce a model', undefined);
+    throw new DiagnosticError(ctx.diags);
+  }
+  return spec;
+}
+
+function build(ctx: Ctx, v: unknown): ModelSpec | undefined {
+  if (!isComponent(v) || !['model', 'layer', 'head'].includes(v.kind)) {
+    ctx.error('RPN2001', `the default export must be an rpnc model, layer or head (got ${isComponent(v) ? `a ${v.kind} (${v.type})` : typeof v})`, isComponent(v) ? v : undefined, undefined, 'export default rpn({ layers: [...] })');
+    return undefined;
+  }
+  if (v.kind === 'head') {
+    const h = buildHead(ctx, v, '', { standalone: true });
+    if (!h) return undefined;
+    return { root: 'head', type: v.type, m: h.m, n: h.outWidth, layers: [{ index: 0, prefix: '', type: 'head', m: h.m, n: h.outWidth, heads: [h], sharedHeads: false, source: v }], source: v };
+  }
+  if (v.kind === 'layer') {
+    const l = buildLayer(ctx, v, 0, '');
+    if (!l) return undefined;
+    return { root: 'layer', type: v.type, m: l.m, n: l.n, layers: [l], source: v };
+  }
+  const layerComps = modelLayers(ctx, v);
+  if (!layerComps) return undefined;
+  const layers: LayerSpec[] = [];
+  layerComps.forEach((lc, i) => {
+    const l = buildLayer(ctx, lc, i, `layers.${i}.`);
+    if (l) layers.push(l);
+  });
+  if (layers.length !== layerComps.length) return undefined;
+  if (!layers.length) {
+    ctx.error('RPN2001', 'the model has no layers', v, 'layers', 'give at least one layer');
+    return undefined;
+  }
+  for (let i = 0; i + 1 < layers.length; i++) {
+    if (layers[i].n !== layers[i + 1].m) {
+      const next = layerComps[i + 1];
+      const nextHasM = 'm' in (next.options as Opts);
+      ctx.error(
+        'RPN2101',
+        `layer ${i} outputs ${layers[i].n} features but layer ${i + 1} expects m = ${layers[i + 1].m}`,
+        nextHasM ? next : layerComps[i],
+        nextHasM ? 'm' : 'n',
+        `set m: ${layers[i].n} on layer ${i + 1} (or n: ${layers[i + 1].m} on layer ${i})`,
+      );
+      return undefined;
+    }
+  }
+  return { root: 'model', type: v.type, m: layers[0].m, n: layers[layers.length - 1].n, layers, source: v };
+}
+
+/** tinybig's built-in models expand into a list of layer components. */
+function modelLayers(ctx: Ctx, v: Component): Component[] | undefined {
+  const o = v.options as Opts;
+  switch (v.type) {
+    case 'rpn':
+      return o.layers as Component[];
+    case 'mlp': {
+      const dims = o.dims as number[];
+      if (dims.length < 2) return void ctx.error('RPN2109', 'mlp needs at least two dims (input and output width)', v, 'dims');
+      return dims.slice(0, -1).map((m, i) => derived(v, {
+        kind: 'layer', type: 'perceptron_layer', options: {
+          m, n: dims[i + 1], enableBias: o.enableBias, withTaylor: o.withTaylor, d: o.d, withLorr: o.withLorr, r: o.r,
+          withResidual: o.withResidual, channelNum: o.channelNum, width: o.width,
+          withBspline: false, withHybridExpansion: false, withDualLphm: false,
+          withBatchNorm: false, withRelu: true, withDropout: true, p: 0.5, withSoftmax: true,
+        },
+      }));
+    }
+    case 'kan': {
+      const dims = o.dims as number[];
+      if (dims.length < 2) return void ctx.error('RPN2109', 'kan needs at least two dims (input and output width)', v, 'dims');
+      return dims.slice(0, -1).map((m, i) => derived(v, {
+        kind: 'layer', type: 'kan_layer', options: {
+          m, n: dims[i + 1], gridRange: o.gridRange, t: o.t, d: o.d, enableBias: o.enableBias, withLorr: o.withLorr, r: o.r,
+          channelNum: o.channelNum, width: o.width,
+        },
+      }));
+    }
+    default:
+      ctx.error('RPN2002', `model '${v.type}' is not supported yet`, v);
+      return undefined;
+  }
+}
+
+/** A component rpnc made on the user's behalf: errors point at the component it came from. */
+function derived(from: Component, c: Component): Component {
+  const span = getSpan(from);
+  if (span) setSpan(c, span);
+  return c;
+}
+
+function buildLayer(ctx: Ctx, v: Component, index: number, prefix: string): LayerSpec | undefined {
+  const o = v.options as Opts;
+  let headComps: Component[];
+  let shared = false;
+  switch (v.type) {
+    case 'layer': {
+      headComps = o.heads as Component[];
+      if (!headComps.length) return void ctx.error('RPN2102', 'a layer needs at least one head', v, 'heads');
+      if (o.width !== undefined && o.width !== headComps.length) {
+        return void ctx.error('RPN2102', `width = ${o.width} but the layer has ${headComps.length} heads`, v, 'width', `set width: ${headComps.length} or omit it`);
+      }
+      break;
+    }
+    case 'perceptron_layer': {
+      const { width, ...headOpts } = o;
+      const h = derived(v, { kind: 'head', type: 'perceptron_head', options: headOpts });
+      headComps = Array.from({ length: width as number }, () => h);
+      shared = true;
+      break;
+    }
+    case 'kan_layer': {
+      const { width, ...headOpts } = o;
+      const h = derived(v, { kind: 'head', type: 'kan_head', options: headOpts });
+      headComps = Array.from({ length: width as number }, () => h);
+      shared = true;
+      break;
+    }
+    default:
+      return void ctx.error('RPN2002', `layer '${v.type}' is not supported yet`, v);
+  }
+  const heads: HeadSpec[] = [];
+  for (let j = 0; j < headComps.length; j++) {
+    const hc = headComps[j];
+    const h = buildHead(ctx, hc, `${prefix}heads.${j}.`, { standalone: false });
+    if (!h) return undefined;
+    if (h.m !== o.m) {
+      ctx.error('RPN2102', `head ${j} has m = ${h.m} but its layer has m = ${o.m}`, hc, 'm', `set m: ${o.m} on the head`);
+      return undefined;
+    }
+    heads.push(h);
+  }
+  const widths = heads.map((h) => h.outWidth);
+  let headFusion: FusionSpec | undefined;
+  const fusionComp = o.headFusion as Component | undefined;
+  if (fusionComp || heads.length > 1) {
+    const fc = fusionComp ?? derived(v, { kind: 'fusion', type: 'mean_fusion', options: {} });
+    headFusion = buildFusion(ctx, fc, widths, `${prefix}w_head_fusion`, `${prefix}head_fusion.`);
+    if (!headFusion) return undefined;
+  } else if (widths[0] !== o.n) {
+    ctx.error('RPN2102', `the head outputs ${widths[0]} features but the layer has n = ${o.n}`, v, 'n', `set n: ${widths[0]}`);
+    return undefined;
+  }
+  const n = headFusion ? headFusion.n : widths[0];
+  if (headFusion && n !== o.n && !['concatenation_fusion'].includes(headFusion.type)) {
+    ctx.error('RPN2103', `the head fusion outputs ${n} features but the layer has n = ${o.n}`, fusionComp ?? v, fusionComp ? 'n' : 'n', `make the fusion output n = ${o.n}`);
+    return undefined;
+  }
+  return { index, prefix, type: v.type, m: o.m as number, n, heads, sharedHeads: shared, headFusion, source: v };
+}
+
+/** tinybig's perceptron_head / kan_head expand into a generic head. */
+function headOptions(ctx: Ctx, v: Component): Opts | undefined {
+  const o = v.options as Opts;
+  const mk = (kind: Component['kind'], type: string, options: Opts): Component => derived(v, { kind, type, options });
+  switch (v.type) {
+    case 'head':
+      return o;
+    case 'perceptron_head': {
+      const exp = o.withTaylor
+        ? mk('expansion', 'taylor_expansion', { d: o.d })
+        : o.withBspline
+          ? mk('expansion', 'bspline_expansion', { gridRange: [-1, 1], t: 5, d: o.d })
+          : mk('expansion', 'identity_expansion', {});
+      const rec = o.withDualLphm
+        ? mk('reconciliation', 'dual_lphm_reconciliation', { r: o.r, enableBias: o.enableBias })
+        : o.withLorr
+          ? mk('reconciliation', 'lorr_reconciliation', { r: o.r, enableBias: o.enableBias })
+          : mk('reconciliation', 'identity_reconciliation', { enableBias: o.enableBias });
+      const rem = o.withResidual ? mk('remainder', 'linear_remainder', { requireParameters: true, enableBias: false }) : mk('remainder', 'zero_remainder', {});
+      const out: Component[] = [];
+      if (o.withBatchNorm) out.push(mk('processing', 'BatchNorm1d', { numFeatures: o.n, eps: 1e-5, momentum: 0.1, affine: true, trackRunningStats: true }));
+      if (o.withRelu) out.push(mk('processing', 'ReLU', {}));
+      if (o.withDropout) out.push(mk('processing', 'Dropout', { p: o.p }));
+      if (o.withSoftmax) out.push(mk('processing', 'Softmax', { dim: -1 }));
+      return { m: o.m, n: o.n, channelNum: o.channelNum, dataTransformation: exp, parameterFabrication: rec, remainder: rem, outputProcessFunctions: out };
+    }
+    case 'kan_head': {
+      const exp = mk('expansion', 'bspline_expansion', { gridRange: o.gridRange, t: o.t, d: o.d });
+      const rec = o.withLorr ? mk('reconciliation', 'lorr_reconciliation', { r: o.r, enableBias: o.enableBias }) : mk('reconciliation', 'identity_reconciliation', { enableBias: o.enableBias });
+      const rem = mk('remainder', 'linear_remainder', { requireParameters: true, enableBias: false, activationFunctions: [mk('processing', 'SiLU', {})] });
+      return { m: o.m, n: o.n, channelNum: o.channelNum, dataTransformation: exp, parameterFabrication: rec, remainder: rem };
+    }
+    default:
+      ctx.error('RPN2002', `head '${v.type}' is not supported yet`, v);
+      return undefined;
+  }
+}
+
+function buildHead(ctx: Ctx, v: Component, prefix: string, where: { standalone: boolean }): HeadSpec | undefined {
+  const o = headOptions(ctx, v);
+  if (!o) return undefined;
+  const m = o.m as number;
+  const n = o.n as number;
+  const C = (o.channelNum as number | undefined) ?? 1;
+  const expComp = o.dataTransformation as Component | undefined;
+  if (!expComp) return void ctx.error('RPN2107', 'a head needs a dataTransformation (its expansion κ)', v, undefined, 'add dataTransformation: identityExpansion()');
+  const inputProcess = processList(ctx, o.inputProcessFunctions, `${prefix}input_process_functions`, m);
+  const expansion = buildExpansion(ctx, expComp, m, `${prefix}data_transformation.`);
+  if (!expansion || !inputProcess) return undefined;
+  const D = expansion.D;
+
+  let reconciliation: ReconciliationSpec | undefined;
+  const recComp = o.parameterFabrication as Component | undefined;
+  if (recComp) {
+    reconciliation = buildReconciliation(ctx, recComp, n, D, `${prefix}parameter_fabrication.`);
+    if (!reconciliation) return undefined;
+    if (o.l !== undefined && o.l !== null && o.l !== reconciliation.l && reconciliation.l > 0) {
+      return void ctx.error('RPN2104', `l = ${o.l} but ${recComp.type} needs l = ${reconciliation.l} for n = ${n}, D = ${D}`, v, 'l', `omit l or set l: ${reconciliation.l}`);
+    }
+  } else if (D !== n) {
+    return void ctx.error('RPN2107', `without a parameterFabrication the head outputs κ(x) of width D = ${D}, but n = ${n}`, v, 'n', `add parameterFabrication: identityReconciliation() or set n: ${D}`);
+  }
+  const bias = !!reconciliation && reconciliationHasParameters(reconciliation.type) && !!(reconciliation.options.enableBias);
+
+  let channelFusion: FusionSpec | undefined;
+  const cfComp = o.channelFusion as Component | undefined;
+  if (C > 1 || cfComp) {
+    const fc = cfComp ?? derived(v, { kind: 'fusion', type: 'mean_fusion', options: {} });
+    channelFusion = buildFusion(ctx, fc, Array(C).fill(n), `${prefix}w_channel_fusion`, `${prefix}channel_fusion.`);
+    if (!channelFusion) return undefined;
+  }
+  const outWidth = channelFusion ? channelFusion.n : n;
+  if (outWidth !== n && !where.standalone) {
+    return void ctx.error('RPN2108', `channel fusion ${channelFusion!.type} makes the head ${outWidth} wide, but a layer needs its heads to output n = ${n}`, cfComp ?? v, undefined, 'tinybig cannot run this inside a layer: use mean_fusion, or export the head on its own');
+  }
+
+  const remainder = buildRemainder(ctx, o.remainder as Component | undefined, v, m, n, outWidth, prefix);
+  if (!remainder) return undefined;
+  const outputProcess = processList(ctx, o.outputProcessFunctions, `${prefix}output_process_functions`, outWidth);
+  if (!outputProcess) return undefined;
+  return { prefix, type: v.type, m, n, channelNum: C, expansion, D, reconciliation, bias, remainder, channelFusion, inputProcess, outputProcess, outWidth, source: v };
+}
+
+function buildExpansion(ctx: Ctx, v: Component, m: number, prefix: string): ExpansionSpec | undefined {
+  const o = v.options as Opts;
+  const pre = processList(ctx, o.preprocessFunctions, `${prefix}preprocess_functions`, m);
+  if (!pre) return undefined;
+  let D: number | undefined;
+  const children: ExpansionSpec[] = [];
+  if (v.type === 'nested_expansion' || v.type === 'extended_expansion') {
+    const comps = o.compositionFunctions as Component[];
+    if (!comps.length) return void ctx.error('RPN2109', `${v.type} needs at least one composition function`, v, 'compositionFunctions');
+    let width = m;
+    D = 0;
+    for (let i = 0; i < comps.length; i++) {
+      const child = buildExpansion(ctx, comps[i], v.type === 'nested_expansion' ? width : m, `${prefix}composition_functions.${i}.`);
+      if (!child) return undefined;
+      children.push(child);
+      if (v.type === 'nested_expansion') width = child.D;
+      else D += child.D;
+    }
+    if (v.type === 'nested_expansion') D = width;
+  } else {
+    D = expansionD(v.type, o, m);
+    if (D === undefined) return void ctx.error('RPN2002', `expansion '${v.type}' is not supported yet`, v);
+  }
+  if (v.type === 'linear_expansion' && o.c === undefined) {
+    // tinybig: linear_expansion without c is the identity.
+  }
+  const post = processList(ctx, o.postprocessFunctions, `${prefix}postprocess_functions`, D);
+  if (!post) return undefined;
+  return { type: v.type, options: o, m, D, pre, post, children, prefix, source: v };
+}
+
+function buildReconciliation(ctx: Ctx, v: Component, n: number, D: number, prefix: string): ReconciliationSpec | undefined {
+  const sizes = reconciliationSizes(v.type, v.options as Opts, n, D);
+  if (typeof sizes === 'string') {
+    if (sizes.startsWith('unsupported')) return void ctx.error('RPN2002', `reconciliation '${v.type}' is not supported yet`, v);
+    const opt = sizes.startsWith('p=') ? 'p' : sizes.startsWith('q=') ? 'q' : undefined;
+    return void ctx.error('RPN2104', `${v.type} does not fit the head (n = ${n}, D = ${D}): ${sizes}`, v, opt, 'choose p dividing n and q dividing D (or omit them to use tinybig\'s defaults)');
+  }
+  return { type: v.type, options: sizes.options, n, D, l: sizes.l, prefix, source: v };
+}
+
+function buildRemainder(ctx: Ctx, v: Component | undefined, headComp: Component, m: number, n: number, outWidth: number, prefix: string): RemainderSpec | undefined {
+  if (!v) {
+    if (m !== n) return void ctx.error('RPN2105', `a head without a remainder needs m = n (tinybig crashes otherwise); here m = ${m}, n = ${n}`, headComp, undefined, 'add remainder: zeroRemainder()');
+    return { type: 'none', options: {}, m, n, act: [], weight: false, bias: false, source: headComp };
+  }
+  const o = v.options as Opts;
+  const act = processList(ctx, o.activationFunctions, `${prefix}remainder.activation_functions`, n);
+  if (!act) return undefined;
+  const known = ['zero_remainder', 'identity_remainder', 'linear_remainder', 'constant_remainder', 'one_remainder'];
+  if (!known.includes(v.type)) return void ctx.error('RPN2002', `remainder '${v.type}' is not supported yet`, v);
+  const weight = v.type === 'linear_remainder' && o.requireParameters !== false;
+  const bias = weight && o.enableBias === true;
+  const needsSquare = v.type === 'identity_remainder' || (v.type === 'linear_remainder' && !weight);
+  if (needsSquare && m !== n) {
+    return void ctx.error('RPN2105', `${v.type}${weight ? '' : ' (requireParameters: false)'} adds x itself, so it needs m = n; here m = ${m}, n = ${n}`, v, undefined, 'use linearRemainder() (a learned n×m map) or zeroRemainder()');
+  }
+  if (v.type !== 'zero_remainder' && outWidth !== n) {
+    return void ctx.error('RPN2108', `the remainder adds ${n} features but the channel fusion outputs ${outWidth}`, v, undefined, 'use zeroRemainder() with concatenation channel fusion');
+  }
+  return { type: v.type, options: o, m, n, act, weight, bias, source: v };
+}
+
+const FUSION_TYPES = new Set([
+  'mean_fusion', 'sum_fusion', 'max_fusion', 'min_fusion', 'prod_fusion', 'median_fusion', 'summation_fusion', 'average_fusion',
+  'weighted_summation_fusion', 'concatenation_fusion', 'parameterized_concatenation_fusion', 'lowrank_parameterized_concatenation_fusion',
+  'hm_parameterized_concatenation_fusion', 'lphm_parameterized_concatenation_fusion', 'dual_lphm_parameterized_concatenation_fusion',
+]);
+const FUSION_RECON: Record<string, string> = {
+  parameterized_concatenation_fusion: 'identity_reconciliation',
+  lowrank_parameterized_concatenation_fusion: 'lorr_reconciliation',
+  hm_parameterized_concatenation_fusion: 'hm_reconciliation',
+  lphm_parameterized_concatenation_fusion: 'lphm_reconciliation',
+  dual_lphm_parameterized_concatenation_fusion: 'dual_lphm_reconciliation',
+};
+
+function buildFusion(ctx: Ctx, v: Component, inputDims: number[], paramKey: string, prefix: string): FusionSpec | undefined {
+  const o = v.options as Opts;
+  if (!FUSION_TYPES.has(v.type)) return void ctx.error('RPN2002', `fusion '${v.type}' is not supported yet`, v);
+  if (o.dims !== undefined && o.dims !== null) {
+    const given = list<number>(o.dims);
+    if (given.length !== inputDims.length || given.some((d, i) => d !== inputDims[i])) {
+      return void ctx.error('RPN2103', `dims = [${given.join(', ')}] but the fused inputs have widths [${inputDims.join(', ')}]`, v, 'dims', `set dims: [${inputDims.join(', ')}] or omit it`);
+    }
+  }
+  const sum = inputDims.reduce((a, b) => a + b, 0);
+  const pre = processList(ctx, o.preprocessFunctions, `${prefix}preprocess_functions`, inputDims[0]);
+  if (!pre) return undefined;
+  let n: number;
+  let l = 0;
+  let reconciliation: ReconciliationSpec | undefined;
+  if (v.type === 'concatenation_fusion') n = sum;
+  else if (FUSION_RECON[v.type]) {
+    n = (o.n as number | undefined) ?? inputDims[0];
+    const ropts: Opts = { enableBias: false, r: o.r };
+    if (v.type.startsWith('hm_') || v.type.startsWith('lphm_') || v.type.startsWith('dual_lphm_')) {
+      ropts.p = o.p;
+      ropts.q = o.q ?? o.p;
+    }
+    reconciliation = buildReconciliation(ctx, { kind: 'reconciliation', type: FUSION_RECON[v.type], options: ropts }, n, sum, `${prefix}parameter_fabrication.`);
+    if (!reconciliation) return undefined;
+    reconciliation.source = v;
+    l = reconciliation.l;
+  } else {
+    if (inputDims.some((d) => d !== inputDims[0])) return void ctx.error('RPN2103', `${v.type} needs inputs of equal width, got [${inputDims.join(', ')}]`, v, undefined, 'use concatenation_fusion for inputs of different widths');
+    n = inputDims[0];
+    if (v.type === 'weighted_summation_fusion') {
+      const w = o.weights as number[] | undefined;
+      if (!w || w.length !== inputDims.length) return void ctx.error('RPN2108', `weighted_summation_fusion needs ${inputDims.length} weights`, v, 'weights', `give weights: [${inputDims.map(() => '…').join(', ')}]`);
+    }
+  }
+  const post = processList(ctx, o.postprocessFunctions, `${prefix}postprocess_functions`, n);
+  if (!post) return undefined;
+  return { type: v.type, options: o, dims: inputDims, n, l, paramKey: l > 0 ? paramKey : undefined, reconciliation, pre, post, source: v };
+}
+
+const PROCESSING_TYPES = new Set(['ReLU', 'Sigmoid', 'Tanh', 'SiLU', 'GELU', 'LeakyReLU', 'ELU', 'CELU', 'Softplus', 'Softmax', 'LogSoftmax', 'Identity', 'Dropout', 'BatchNorm1d', 'LayerNorm']);
+
+function processList(ctx: Ctx, slot: unknown, prefix: string, width: number): ProcessSpec[] | undefined {
+  const items = list<Component>(slot);
+  const out: ProcessSpec[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const c = items[i];
+    if (!PROCESSING_TYPES.has(c.type)) return void ctx.error('RPN2002', `processing function '${c.type}' is not supported yet`, c);
+    const o = c.options as Opts;
+    if (c.type === 'BatchNorm1d' && o.numFeatures !== width) {
+      return void ctx.error('RPN2106', `batchNorm1d({ numFeatures: ${o.numFeatures} }) is applied to ${width} features`, c, 'numFeatures', `set numFeatures: ${width}`);
+    }
+    if (c.type === 'LayerNorm') {
+      const ns = Array.isArray(o.normalizedShape) ? o.normalizedShape[0] : o.normalizedShape;
+      if (ns !== width) return void ctx.error('RPN2106', `layerNorm({ normalizedShape: ${ns} }) is applied to ${width} features`, c, 'normalizedShape', `set normalizedShape: ${width}`);
+    }
+    if ((c.type === 'Softmax' || c.type === 'LogSoftmax') && o.dim !== -1 && o.dim !== 1) {
+      return void ctx.error('RPN2109', `${c.type} over dim ${o.dim}: rows are (batch, features), so only dim -1 or 1 makes sense`, c, 'dim', 'use dim: -1');
+    }
+    // A single (non-list) module is registered in tinybig; a list item is not. Keys follow the oracle's convention either way.
+    const itemPrefix = Array.isArray(slot) ? `${prefix}.${i}.` : `${prefix}.`;
+    out.push({ type: c.type, options: o, prefix: itemPrefix, width, source: c });
+  }
+  return out;
+}

@@ -1,0 +1,121 @@
+/**
+ * ModelSpec: the validated, fully sized description of a model that lowering and the reference
+ * interpreter both consume. Built from DSL values by `compiler/spec/build.ts`.
+ * Every `prefix` is the tinybig state_dict prefix of that module (e.g. `layers.0.heads.1.`).
+ */
+import type { Component } from '../dsl/component.js';
+
+export interface ProcessSpec {
+  /** torch class name: 'ReLU', 'Softmax', 'BatchNorm1d', … */
+  type: string;
+  options: Record<string, unknown>;
+  /** state_dict prefix of this list item, e.g. `layers.0.heads.0.output_process_functions.0.` */
+  prefix: string;
+  /** Feature width of the data this function is applied to. */
+  width: number;
+  source?: Component;
+}
+
+export interface ExpansionSpec {
+  type: string;
+  options: Record<string, unknown>;
+  m: number;
+  D: number;
+  pre: ProcessSpec[];
+  post: ProcessSpec[];
+  /** nested / extended members, in order. */
+  children: ExpansionSpec[];
+  /** e.g. `layers.0.heads.0.data_transformation.` */
+  prefix: string;
+  source?: Component;
+}
+
+export interface ReconciliationSpec {
+  type: string;
+  /** Options with derived values resolved (e.g. hm's p and q). */
+  options: Record<string, unknown>;
+  n: number;
+  D: number;
+  /** Length of one channel's parameter row (0 = no parameters). */
+  l: number;
+  prefix: string;
+  source?: Component;
+}
+
+export interface RemainderSpec {
+  /** 'none' when the head has no remainder at all. */
+  type: string;
+  options: Record<string, unknown>;
+  m: number;
+  n: number;
+  act: ProcessSpec[];
+  /** `w_remainder` (n, m) is a parameter. */
+  weight: boolean;
+  /** `b_remainder` (n,) is a parameter. */
+  bias: boolean;
+  source?: Component;
+}
+
+export interface FusionSpec {
+  type: string;
+  options: Record<string, unknown>;
+  /** Widths of the fused inputs. */
+  dims: number[];
+  /** Output width. */
+  n: number;
+  /** Parameter length (0 = none). */
+  l: number;
+  /** Key of the fusion parameter (`layers.0.w_head_fusion` / `layers.0.heads.0.w_channel_fusion`). */
+  paramKey?: string;
+  /** Fabrication of the fusion matrix for parameterized concatenation fusions. */
+  reconciliation?: ReconciliationSpec;
+  pre: ProcessSpec[];
+  post: ProcessSpec[];
+  source?: Component;
+}
+
+export interface HeadSpec {
+  /** state_dict prefix, e.g. `layers.0.heads.0.` */
+  prefix: string;
+  type: string;
+  m: number;
+  n: number;
+  channelNum: number;
+  expansion: ExpansionSpec;
+  /** Width of κ(x). */
+  D: number;
+  /** undefined = no parameter fabrication (κ(x) is the channel output). */
+  reconciliation?: ReconciliationSpec;
+  /** Head has a bias `b` (n,). */
+  bias: boolean;
+  remainder: RemainderSpec;
+  channelFusion?: FusionSpec;
+  inputProcess: ProcessSpec[];
+  outputProcess: ProcessSpec[];
+  /** Width of the head's output (n, or C·n with concatenation channel fusion). */
+  outWidth: number;
+  source?: Component;
+}
+
+export interface LayerSpec {
+  index: number;
+  prefix: string;
+  type: string;
+  m: number;
+  n: number;
+  heads: HeadSpec[];
+  /** All heads are one shared module (`[head] * width`): weights are read from heads.0.* */
+  sharedHeads: boolean;
+  headFusion?: FusionSpec;
+  source?: Component;
+}
+
+export interface ModelSpec {
+  /** What the default export was: a model, a single layer or a single head. */
+  root: 'model' | 'layer' | 'head';
+  type: string;
+  m: number;
+  n: number;
+  layers: LayerSpec[];
+  source?: Component;
+}

@@ -164,8 +164,9 @@ function buildLayer(ctx: Ctx, v: Component, index: number, prefix: string): Laye
   const heads: HeadSpec[] = [];
   for (let j = 0; j < headComps.length; j++) {
     const hc = headComps[j];
-    const h = buildHead(ctx, hc, `${prefix}heads.${j}.`, { standalone: false });
+    const h = buildHead(ctx, hc, `${prefix}heads.${shared ? 0 : j}.`, { standalone: false });
     if (!h) return undefined;
+    if (shared) h.aliases = headComps.map((_, k) => `${prefix}heads.${k}.`).slice(1);
     if (h.m !== o.m) {
       ctx.error('RPN2102', `head ${j} has m = ${h.m} but its layer has m = ${o.m}`, hc, 'm', `set m: ${o.m} on the head`);
       return undefined;
@@ -271,7 +272,7 @@ function buildHead(ctx: Ctx, v: Component, prefix: string, where: { standalone: 
   if (!remainder) return undefined;
   const outputProcess = processList(ctx, o.outputProcessFunctions, `${prefix}output_process_functions`, outWidth);
   if (!outputProcess) return undefined;
-  return { prefix, type: v.type, m, n, channelNum: C, expansion, D, reconciliation, bias, remainder, channelFusion, inputProcess, outputProcess, outWidth, source: v };
+  return { prefix, aliases: [], type: v.type, m, n, channelNum: C, expansion, D, reconciliation, bias, remainder, channelFusion, inputProcess, outputProcess, outWidth, source: v };
 }
 
 function buildExpansion(ctx: Ctx, v: Component, m: number, prefix: string): ExpansionSpec | undefined {

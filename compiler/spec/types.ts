@@ -75,8 +75,10 @@ export interface FusionSpec {
 }
 
 export interface HeadSpec {
-  /** state_dict prefix, e.g. `layers.0.heads.0.` */
+  /** state_dict prefix, e.g. `layers.0.heads.0.` (for shared heads: the first index's prefix). */
   prefix: string;
+  /** Other prefixes under which tinybig saves the same (shared) head's tensors (`[head] * width`). */
+  aliases: string[];
   type: string;
   m: number;
   n: number;

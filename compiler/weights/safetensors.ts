@@ -1,0 +1,284 @@
+/**
+ * safetensors reader/writer (hand-written, strict).
+ *
+ * Layout: u64 little-endian header length N; N bytes of UTF-8 JSON
+ *   { "<name>": { "dtype": "F32", "shape": [..], "data_offsets": [begin, end] }, ..., "__metadata__": {str: str} }
+ * then the data buffer; offsets are relative to the start of the data buffer.
+ * rpnc only reads F32 tensors; keys ending in `num_batches_tracked` (BatchNorm counters, I64) are skipped.
+ */
+import * as fs from 'node:fs';
+import { fail } from '../diagnostics.js';
+import { writeFileAtomic } from './atomic.js';
+import { findDuplicateKey } from './json-dupes.js';
+
+export interface SafeTensor {
+  dtype: string;
+  shape: number[];
+  data: Float32Array;
+}
+
+export interface SafetensorsFile {
+  tensors: Map<string, SafeTensor>;
+  metadata: Record<string, string>;
+  /** Keys present in the file but deliberately not loaded (`*num_batches_tracked`). */
+  skipped: string[];
+}
+
+export interface TensorToWrite {
+  shape: number[];
+  data: Float32Array;
+}
+
+const MAX_HEADER = 100_000_000;
+const ITEMSIZE: Record<string, number> = {
+  F64: 8, F32: 4, F16: 2, BF16: 2, F8_E4M3: 1, F8_E5M2: 1,
+  I64: 8, I32: 4, I16: 2, I8: 1, U64: 8, U32: 4, U16: 2, U8: 1, BOOL: 1,
+};
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const FLOAT_HINT = 'rpnc reads float32 checkpoints: save with tensor.float() (e.g. {k: v.float() for k, v in sd.items()})';
+const RESAVE_HINT = 'the file is corrupt or not a safetensors file: re-export it with safetensors.torch.save_file';
+
+const fmtShape = (s: readonly number[]): string => `[${s.join(',')}]`;
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNatural = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+/** Row-major multi-index of flat index `i` in `shape`, e.g. `[1,2]`. */
+export function unravel(i: number, shape: readonly number[]): number[] {
+  const idx = new Array<number>(shape.length).fill(0);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const n = shape[d]!;
+    idx[d] = n === 0 ? 0 : i % n;
+    i = n === 0 ? i : Math.floor(i / n);
+  }
+  return idx;
+}
+
+/** Index of the first NaN/±Inf in `data`, or -1. */
+export function firstNonFinite(data: Float32Array): number {
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) return i;
+  return -1;
+}
+
+/** Read and validate a safetensors file. Throws `DiagnosticError` (RPN30xx) naming the file and key. */
+export function readSafetensors(path: string): SafetensorsFile {
+  let bytes: Uint8Array;
+  try {
+    bytes = fs.readFileSync(path);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const what = err.code === 'ENOENT' ? 'does not exist' : err.code === 'EISDIR' ? 'is a directory' : `cannot be read (${err.message})`;
+    fail('RPN3001', `weight file '${path}' ${what}`, { hint: 'check the path passed for the weights (relative paths are resolved from the current directory)' });
+  }
+  return parseSafetensors(bytes, path);
+}
+
+function copyF32(bytes: Uint8Array, start: number, count: number): Float32Array {
+  const copy = bytes.slice(start, start + count * 4); // fresh, 4-byte aligned buffer
+  if (LITTLE_ENDIAN_HOST) return new Float32Array(copy.buffer, 0, count);
+  const dv = new DataView(copy.buffer);
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) out[i] = dv.getFloat32(i * 4, true);
+  return out;
+}
+
+/** Parse safetensors bytes; `label` (usually the file path) names the source in messages. */
+export function parseSafetensors(bytes: Uint8Array, label: string): SafetensorsFile {
+  if (bytes.length < 8) {
+    fail('RPN3002', `'${label}' is ${bytes.length} bytes long, too short for a safetensors file (the header length alone is 8 bytes)`, { hint: RESAVE_HINT });
+  }
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n64 = dv.getBigUint64(0, true);
+  if (n64 > BigInt(MAX_HEADER)) {
+    fail('RPN3003', `'${label}': safetensors header length ${n64} bytes is absurd (limit ${MAX_HEADER})`, { hint: RESAVE_HINT });
+  }
+  const n = Number(n64);
+  if (8 + n > bytes.length) {
+    fail('RPN3003', `'${label}': safetensors header claims ${n} bytes but the file has only ${bytes.length - 8} bytes after the length field (truncated?)`, { hint: RESAVE_HINT });
+  }
+  let text: string;
+  let header: unknown;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n));
+  } catch {
+    fail('RPN3004', `'${label}': safetensors header is not valid UTF-8`, { hint: RESAVE_HINT });
+  }
+  try {
+    header = JSON.parse(text);
+  } catch (e) {
+    fail('RPN3004', `'${label}': safetensors header is not valid JSON (${(e as Error).message})`, { hint: RESAVE_HINT });
+  }
+  if (!isObject(header)) {
+    fail('RPN3004', `'${label}': safetensors header must be a JSON object, found ${Array.isArray(header) ? 'an array' : JSON.stringify(header)}`, { hint: RESAVE_HINT });
+  }
+  const dup = findDuplicateKey(text);
+  if (dup) {
+    const where = dup.path.length ? ` inside '${dup.path.join('.')}'` : '';
+    fail('RPN3005', `'${label}': key '${dup.key}' appears twice in the safetensors header${where}`, {
+      hint: 'the file is ambiguous (JSON readers disagree on which copy wins): re-export it so each tensor name appears once',
+    });
+  }
+
+  const dataStart = 8 + n;
+  const dataLen = bytes.length - dataStart;
+  const metadata = readMetadata(header['__metadata__'], label);
+  const entries: { key: string; dtype: string; shape: number[]; begin: number; end: number }[] = [];
+  for (const [key, raw] of Object.entries(header)) {
+    if (key === '__metadata__') continue;
+    entries.push({ key, ...checkEntry(key, raw, label, dataLen) });
+  }
+  checkOverlap(entries, label);
+
+  const tensors = new Map<string, SafeTensor>();
+  const skipped: string[] = [];
+  for (const e of entries) {
+    if (e.dtype !== 'F32') {
+      if (e.key.endsWith('num_batches_tracked')) {
+        skipped.push(e.key);
+        continue;
+      }
+      fail('RPN3008', `'${label}': tensor '${e.key}' has dtype ${e.dtype}; only F32 is supported`, { hint: FLOAT_HINT });
+    }
+    const count = (e.end - e.begin) / 4;
+    const data = copyF32(bytes, dataStart + e.begin, count);
+    const bad = firstNonFinite(data);
+    if (bad >= 0) {
+      fail('RPN3009', `'${label}': tensor '${e.key}' contains ${data[bad]} at index ${bad} (element ${fmtShape(unravel(bad, e.shape))} of shape ${fmtShape(e.shape)})`, {
+        hint: 'the checkpoint holds diverged or uninitialised weights: retrain or re-export a finite checkpoint',
+      });
+    }
+    tensors.set(e.key, { dtype: e.dtype, shape: e.shape, data });
+  }
+  return { tensors, metadata, skipped };
+}
+
+function readMetadata(raw: unknown, label: string): Record<string, string> {
+  if (raw === undefined) return {};
+  if (!isObject(raw)) fail('RPN3004', `'${label}': __metadata__ must be an object of strings`, { hint: RESAVE_HINT });
+  for (const [k, v] of Object.entries(raw)) {
+    if (typeof v !== 'string') {
+      fail('RPN3004', `'${label}': __metadata__ value '${k}' must be a string, found ${JSON.stringify(v)}`, { hint: 'safetensors metadata maps strings to strings: convert values with str()' });
+    }
+  }
+  return { ...(raw as Record<string, string>) };
+}
+
+function checkEntry(key: string, raw: unknown, label: string, dataLen: number) {
+  const bad = (what: string): never =>
+    fail('RPN3006', `'${label}': tensor '${key}' ${what}`, { hint: RESAVE_HINT });
+  if (!isObject(raw)) bad(`must be an object with dtype, shape and data_offsets, found ${JSON.stringify(raw)}`);
+  const entry = raw as Record<string, unknown>;
+  for (const f of ['dtype', 'shape', 'data_offsets']) if (!(f in entry)) bad(`has no '${f}'`);
+  const { dtype, shape, data_offsets: offs } = entry;
+  if (typeof dtype !== 'string') bad(`has a non-string dtype ${JSON.stringify(dtype)}`);
+  const itemsize = Object.hasOwn(ITEMSIZE, dtype as string) ? ITEMSIZE[dtype as string] : undefined;
+  if (itemsize === undefined) {
+    fail('RPN3008', `'${label}': tensor '${key}' has unknown dtype '${dtype as string}'`, { hint: FLOAT_HINT });
+  }
+  if (!Array.isArray(shape)) bad(`has shape ${JSON.stringify(shape)}, expected an array of dimensions`);
+  (shape as unknown[]).forEach((d, i) => {
+    if (!isNatural(d)) bad(`has dimension ${i} = ${JSON.stringify(d)}; dimensions must be non-negative integers`);
+  });
+  if (!Array.isArray(offs) || offs.length !== 2 || !offs.every(isNatural)) {
+    bad(`has data_offsets ${JSON.stringify(offs)}, expected [begin, end] with non-negative integers`);
+  }
+  const dims = shape as number[];
+  const [begin, end] = offs as number[];
+  if (end! < begin!) {
+    fail('RPN3007', `'${label}': tensor '${key}' has data_offsets [${begin}, ${end}] with end before begin`, { hint: RESAVE_HINT });
+  }
+  if (end! > dataLen) {
+    fail('RPN3007', `'${label}': tensor '${key}' has data_offsets [${begin}, ${end}] beyond the ${dataLen}-byte data buffer (truncated file?)`, { hint: RESAVE_HINT });
+  }
+  const expected = dims.reduce((a, b) => a * b, 1) * itemsize!;
+  if (expected !== end! - begin!) {
+    fail('RPN3007', `'${label}': tensor '${key}' of shape ${fmtShape(dims)} and dtype ${dtype as string} needs ${expected} bytes but data_offsets [${begin}, ${end}] span ${end! - begin!}`, { hint: RESAVE_HINT });
+  }
+  return { dtype: dtype as string, shape: dims, begin: begin!, end: end! };
+}
+
+function checkOverlap(entries: { key: string; begin: number; end: number }[], label: string): void {
+  const sorted = entries.filter((e) => e.end > e.begin).sort((a, b) => a.begin - b.begin);
+  for (let i = 1; i < sorted.length; i++) {
+    const a = sorted[i - 1]!;
+    const b = sorted[i]!;
+    if (b.begin < a.end) {
+      fail('RPN3007', `'${label}': tensors '${a.key}' [${a.begin}, ${a.end}] and '${b.key}' [${b.begin}, ${b.end}] overlap in the data buffer`, { hint: RESAVE_HINT });
+    }
+  }
+}
+
+/**
+ * Encode tensors as safetensors. Deterministic: `__metadata__` first, tensor keys sorted (by UTF-16
+ * code unit), data laid out in that order, header padded with spaces to a multiple of 8 bytes.
+ */
+export function encodeSafetensors(tensors: Record<string, TensorToWrite>, metadata?: Record<string, string>): Uint8Array {
+  const header: Record<string, unknown> = Object.create(null); // keys like '__proto__' stay plain
+  if (metadata !== undefined) {
+    for (const [k, v] of Object.entries(metadata)) {
+      if (typeof v !== 'string') fail('RPN3012', `metadata value '${k}' must be a string`);
+    }
+    header['__metadata__'] = metadata;
+  }
+  const keys = Object.keys(tensors).sort();
+  let offset = 0;
+  for (const key of keys) {
+    if (key === '__metadata__') fail('RPN3012', `'__metadata__' cannot be used as a tensor name`);
+    const { shape, data } = tensors[key]!;
+    if (!shape.every(isNatural)) fail('RPN3012', `tensor '${key}' has invalid shape ${fmtShape(shape)}`);
+    const count = shape.reduce((a, b) => a * b, 1);
+    if (count !== data.length) {
+      fail('RPN3012', `tensor '${key}' has shape ${fmtShape(shape)} (${count} elements) but ${data.length} values`);
+    }
+    header[key] = { dtype: 'F32', shape: [...shape], data_offsets: [offset, offset + data.length * 4] };
+    offset += data.length * 4;
+  }
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const padded = Math.ceil(json.length / 8) * 8;
+  const out = new Uint8Array(8 + padded + offset);
+  const dv = new DataView(out.buffer);
+  dv.setBigUint64(0, BigInt(padded), true);
+  out.set(json, 8);
+  out.fill(0x20, 8 + json.length, 8 + padded);
+  let pos = 8 + padded;
+  for (const key of keys) {
+    const data = tensors[key]!.data;
+    for (let i = 0; i < data.length; i++, pos += 4) dv.setFloat32(pos, data[i]!, true);
+  }
+  return out;
+}
+
+/** Write a safetensors file atomically (temporary file + rename). */
+export function writeSafetensors(path: string, tensors: Record<string, TensorToWrite>, metadata?: Record<string, string>): void {
+  writeFileAtomic(path, encodeSafetensors(tensors, metadata));
+}
+
+export interface MergedTensor extends SafeTensor {
+  /** The file the tensor was read from. */
+  file: string;
+}
+
+export interface MergedWeights {
+  tensors: Map<string, MergedTensor>;
+  /** Per-file metadata, in the order the files were given. */
+  files: { path: string; metadata: Record<string, string>; skipped: string[] }[];
+}
+
+/** Read several checkpoints into one map; a key present in two files is an error naming both. */
+export function mergeWeightFiles(paths: string[]): MergedWeights {
+  const tensors = new Map<string, MergedTensor>();
+  const files: MergedWeights['files'] = [];
+  for (const path of paths) {
+    const f = readSafetensors(path);
+    for (const [key, t] of f.tensors) {
+      const prev = tensors.get(key);
+      if (prev) {
+        fail('RPN3010', `weight '${key}' is in both '${prev.file}' and '${path}'`, {
+          hint: 'each weight must come from exactly one file: remove it from one of them, or pass only one of the files',
+        });
+      }
+      tensors.set(key, { ...t, file: path });
+    }
+    files.push({ path, metadata: f.metadata, skipped: f.skipped });
+  }
+  return { tensors, files };
+}

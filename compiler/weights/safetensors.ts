@@ -73,7 +73,8 @@ export function readSafetensors(path: string): SafetensorsFile {
 }
 
 function copyF32(bytes: Uint8Array, start: number, count: number): Float32Array {
-  const copy = bytes.slice(start, start + count * 4); // fresh, 4-byte aligned buffer
+  // A fresh, 4-byte aligned copy (not `bytes.slice`: on a Node Buffer that is a view into a shared pool).
+  const copy = new Uint8Array(bytes.subarray(start, start + count * 4));
   if (LITTLE_ENDIAN_HOST) return new Float32Array(copy.buffer, 0, count);
   const dv = new DataView(copy.buffer);
   const out = new Float32Array(count);

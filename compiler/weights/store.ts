@@ -52,7 +52,7 @@ export class WeightStore {
   get(key: string, expectedShape: readonly number[], opts: GetOptions): Float32Array {
     const t = this.tensors.get(key);
     if (!t) {
-      const close = this.closeKeys(key);
+      const close = this.closeKeys(key, expectedShape);
       fail('RPN3101', `missing weight '${key}' (shape ${fmtShape(expectedShape)}) required by ${opts.requiredBy}; not found in ${this.source}`, {
         hint: close.length
           ? `keys with a similar name in the checkpoint: ${close.map((k) => `'${k}' ${fmtShape(this.tensors.get(k)!.shape)}`).join(', ')} — was the checkpoint saved from a different model layout?`
@@ -64,7 +64,7 @@ export class WeightStore {
       const n = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
       const transposed = n(t.shape) === n(expectedShape) ? ' It has the same number of elements: was it saved transposed or reshaped?' : '';
       fail('RPN3102', `weight '${key}'${from} has shape ${fmtShape(t.shape)} but ${opts.requiredBy} expects ${fmtShape(expectedShape)}`, {
-        hint: `the expected shape follows from the model's dimensions (${opts.requiredBy}); the checkpoint was probably saved from a model with different sizes or options — check them in the model file.${transposed}`,
+        hint: `the expected shape follows from the model's dimensions and options; the checkpoint was probably saved from a model with different sizes or options — check them in the model file.${transposed}`,
       });
     }
     this.used.add(key);
@@ -114,14 +114,15 @@ export class WeightStore {
     for (const k of present) this.used.add(k);
   }
 
-  /** Up to 5 keys that look like `key`: same last segment, or small edit distance. */
-  private closeKeys(key: string): string[] {
+  /** Up to 5 keys that look like `key` (same last segment, or small edit distance); right shape first. */
+  private closeKeys(key: string, shape: readonly number[]): string[] {
     const last = key.split('.').pop()!;
     const limit = Math.max(2, Math.floor(key.length / 4));
     const scored: { k: string; d: number }[] = [];
     for (const k of this.tensors.keys()) {
       const d = editDistance(key, k, limit + 1);
-      if (d <= limit || k.split('.').pop() === last) scored.push({ k, d });
+      const bonus = sameShape(this.tensors.get(k)!.shape, shape) ? 0.5 : 0;
+      if (d <= limit || k.split('.').pop() === last) scored.push({ k, d: d - bonus });
     }
     return scored.sort((x, y) => x.d - y.d || (x.k < y.k ? -1 : 1)).slice(0, 5).map((s) => s.k);
   }

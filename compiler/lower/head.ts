@@ -1,0 +1,38 @@
+/**
+ * Lowering of one RPN head (§4.1):
+ *   X0 = F_in(X);  Y_c = κ(X0)·ψ(w_c)ᵀ + b  (per channel);  Y = fuse_c(Y_c) + π(X0);  F_out(Y)
+ */
+import type { GraphBuilder } from '../../ir/builder.js';
+import type { Value } from '../../ir/graph.js';
+import { float32s } from '../../ir/tensor.js';
+import { headParams, type WeightSource } from '../spec/params.js';
+import type { HeadSpec } from '../spec/types.js';
+import { lowerExpansion } from './expansion.js';
+import { lowerFusion } from './fusion.js';
+import { lowerProcessList } from './processing.js';
+import { lowerReconciliation } from './reconciliation.js';
+import { lowerRemainder } from './remainder.js';
+
+export function lowerHead(b: GraphBuilder, x: Value, h: HeadSpec, ws: WeightSource): Value {
+  const params = headParams(h, ws);
+  const x0 = lowerProcessList(b, x, h.inputProcess, ws);
+  const kappa = lowerExpansion(b, x0, h.expansion, ws);
+  const bias = params.b ? b.constant(float32s([...params.b]), `${h.prefix}b`) : undefined;
+  const channels: Value[] = [];
+  for (let c = 0; c < h.channelNum; c++) {
+    if (!h.reconciliation) {
+      channels.push(kappa);
+      continue;
+    }
+    const name = h.channelNum > 1 ? `${h.prefix}w.${c}` : `${h.prefix}w`;
+    const w = h.reconciliation.l > 0 ? b.constant(float32s([...params.w[c]], [1, h.reconciliation.l]), name) : undefined;
+    const W = lowerReconciliation(b, w, h.reconciliation); // (n, D)
+    let y = b.matmul(kappa, b.transpose(W, [1, 0]));
+    if (bias) y = b.add(y, bias);
+    channels.push(y);
+  }
+  let y = h.channelFusion ? lowerFusion(b, channels, h.channelFusion, params.wChannelFusion, ws) : channels[0];
+  const pi = lowerRemainder(b, x0, h.remainder, params, h.prefix, ws);
+  if (pi) y = b.add(y, pi);
+  return lowerProcessList(b, y, h.outputProcess, ws);
+}

@@ -1,0 +1,24 @@
+/**
+ * Lowering: ModelSpec + weights -> IR graph. Input `x` (batch, m) float32, output `y` (batch, n).
+ * One module per component family; this file only wires layers together.
+ */
+import { GraphBuilder } from '../../ir/builder.js';
+import type { Graph, Value } from '../../ir/graph.js';
+import { fusionParam, type WeightSource } from '../spec/params.js';
+import type { ModelSpec } from '../spec/types.js';
+import { lowerFusion } from './fusion.js';
+import { lowerHead } from './head.js';
+
+export const INPUT_NAME = 'x';
+export const OUTPUT_NAME = 'y';
+
+export function lowerModel(spec: ModelSpec, ws: WeightSource): Graph {
+  const b = new GraphBuilder();
+  let x: Value = b.input(INPUT_NAME, ['batch', spec.m]);
+  for (const layer of spec.layers) {
+    const heads = layer.heads.map((h) => lowerHead(b, x, h, ws));
+    x = layer.headFusion ? lowerFusion(b, heads, layer.headFusion, fusionParam(layer.headFusion, ws), ws) : heads[0];
+  }
+  b.output(x, OUTPUT_NAME);
+  return b.graph;
+}

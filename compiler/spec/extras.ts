@@ -1,0 +1,51 @@
+/**
+ * Tensors tinybig keeps outside its state_dict that rpnc derives itself (B-spline knots, RBF
+ * centres). A checkpoint may carry them (the oracle's `extras.safetensors`); then they must equal
+ * what rpnc derives, or the model file does not describe the checkpoint.
+ */
+import { fail } from '../diagnostics.js';
+import type { WeightStore } from '../weights/store.js';
+import type { ExpansionSpec, ModelSpec } from './types.js';
+
+/** Knots and centres, computed the same way lowering and the reference do (float32). */
+export function derivedExtras(e: ExpansionSpec): { key: string; shape: number[]; values: number[] }[] {
+  const o = e.options;
+  if (e.type === 'bspline_expansion') {
+    const [lo, hi] = o.gridRange as number[];
+    const t = o.t as number;
+    const d = o.d as number;
+    const h = Math.fround((hi - lo) / t);
+    const row: number[] = [];
+    for (let i = -d; i <= t + d; i++) row.push(Math.fround(Math.fround(Math.fround(i) * h) + Math.fround(lo)));
+    return [{ key: `${e.prefix}grid`, shape: [e.m, row.length], values: Array.from({ length: e.m }, () => row).flat() }];
+  }
+  if (e.type === 'gaussian_rbf_expansion' || e.type === 'inverse_quadratic_rbf_expansion') {
+    const [lo, hi] = o.baseRange as number[];
+    const K = o.numInterval as number;
+    const step = (hi - lo) / Math.max(1, K - 1);
+    const c = Array.from({ length: K }, (_, i) => Math.fround(i < K / 2 ? lo + i * step : hi - (K - 1 - i) * step));
+    return [{ key: `${e.prefix}base`, shape: [K], values: c }];
+  }
+  return e.children.flatMap(derivedExtras);
+}
+
+export function checkDerivedExtras(spec: ModelSpec, store: WeightStore): void {
+  for (const layer of spec.layers) {
+    for (const h of layer.heads) {
+      for (const x of derivedExtras(h.expansion)) {
+        for (const prefix of [h.prefix, ...h.aliases]) {
+          const key = prefix + x.key.slice(h.prefix.length);
+          if (!store.has(key)) continue;
+          const data = store.get(key, x.shape, { requiredBy: `${h.expansion.type} (derived by rpnc, checked against the checkpoint)` });
+          for (let i = 0; i < data.length; i++) {
+            if (Math.abs(data[i] - x.values[i]) > 1e-6 * Math.max(1, Math.abs(x.values[i]))) {
+              fail('RPN3105', `'${key}' in the checkpoint differs from what the model file implies at index ${i} (${data[i]} vs ${x.values[i]})`, {
+                hint: 'the model file does not describe this checkpoint: check the expansion options (grid range, t, d, base range, number of intervals)',
+              });
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -15,7 +15,7 @@ export type ComponentKind =
   | 'layer'
   | 'model';
 
-export interface Component<K extends ComponentKind = ComponentKind, T extends string = string, O = Record<string, unknown>> {
+export interface Component<K extends ComponentKind = ComponentKind, T extends string = string, O = object> {
   readonly kind: K;
   /** tinybig's class name, e.g. `taylor_expansion`. */
   readonly type: T;

@@ -56,9 +56,20 @@ export function tensor(dtype: DType, shape: readonly number[], values?: ArrayLik
 }
 
 function setFrom(data: TensorData, dtype: DType, i: number, v: number | bigint | boolean): void {
-  if (dtype === 'int64') (data as BigInt64Array)[i] = typeof v === 'bigint' ? v : BigInt(Math.trunc(Number(v)));
+  if (dtype === 'int64') (data as BigInt64Array)[i] = typeof v === 'bigint' ? v : toInt64(Number(v));
   else if (dtype === 'bool') (data as Uint8Array)[i] = v ? 1 : 0;
   else (data as Float32Array)[i] = Number(v);
+}
+
+export const INT64_MAX = 0x7fffffffffffffffn;
+export const INT64_MIN = -0x8000000000000000n;
+
+/** A JS number as int64: truncated toward zero, ±Infinity clamped to INT64_MAX / INT64_MIN. */
+export function toInt64(x: number): bigint {
+  if (Number.isNaN(x)) return 0n;
+  if (x >= 9.2e18) return INT64_MAX;
+  if (x <= -9.2e18) return INT64_MIN;
+  return BigInt(Math.trunc(x));
 }
 
 export const zeros = (dtype: DType, shape: readonly number[]): Tensor => tensor(dtype, shape);

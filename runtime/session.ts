@@ -45,12 +45,9 @@ export const CUDA_INSTALL_HINT =
   'with the CUDA 12 and cuDNN 9 libraries on LD_LIBRARY_PATH; or run with --ep cpu';
 
 async function create(bytes: Uint8Array, providers: ort.InferenceSession.SessionOptions['executionProviders'], opts: SessionOptions) {
-  return ort.InferenceSession.create(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
-    executionProviders: providers,
-    graphOptimizationLevel: 'all',
-    intraOpNumThreads: opts.intraOpNumThreads,
-    logSeverityLevel: 3,
-  });
+  const options: ort.InferenceSession.SessionOptions = { executionProviders: providers, graphOptimizationLevel: 'all', logSeverityLevel: 3 };
+  if (opts.intraOpNumThreads !== undefined) options.intraOpNumThreads = opts.intraOpNumThreads;
+  return ort.InferenceSession.create(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), options);
 }
 
 export async function createSession(onnxBytes: Uint8Array, opts: SessionOptions = {}): Promise<RpncSession> {

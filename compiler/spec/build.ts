@@ -388,7 +388,7 @@ function buildFusion(ctx: Ctx, v: Component, inputDims: number[], paramKey: stri
   }
   const post = processList(ctx, o.postprocessFunctions, `${prefix}postprocess_functions`, n);
   if (!post) return undefined;
-  return { type: v.type, options: o, dims: inputDims, n, l, paramKey: l > 0 ? paramKey : undefined, reconciliation, pre, post, source: v };
+  return { type: v.type, options: o, dims: inputDims, n, l, prefix, paramKey: l > 0 ? paramKey : undefined, reconciliation, pre, post, source: v };
 }
 
 const PROCESSING_TYPES = new Set(['ReLU', 'Sigmoid', 'Tanh', 'SiLU', 'GELU', 'LeakyReLU', 'ELU', 'CELU', 'Softplus', 'Softmax', 'LogSoftmax', 'Identity', 'Dropout', 'BatchNorm1d', 'LayerNorm']);

@@ -5,7 +5,15 @@
  */
 import { fail } from '../diagnostics.js';
 import type { WeightStore } from '../weights/store.js';
-import type { ExpansionSpec, ModelSpec } from './types.js';
+import type { ExpansionSpec, FusionSpec, ModelSpec } from './types.js';
+
+/** The fixed weight vector tinybig keeps on summation / average / weighted-summation fusions. */
+function fusionWeights(f: FusionSpec | undefined): { key: string; shape: number[]; values: number[] }[] {
+  if (!f) return [];
+  const K = f.dims.length;
+  const w = f.type === 'summation_fusion' ? Array(K).fill(1) : f.type === 'average_fusion' ? Array(K).fill(Math.fround(1 / K)) : f.type === 'weighted_summation_fusion' ? (f.options.weights as number[]).map(Math.fround) : undefined;
+  return w ? [{ key: `${f.prefix}weights`, shape: [K], values: w }] : [];
+}
 
 /** Knots and centres, computed the same way lowering and the reference do (float32). */
 export function derivedExtras(e: ExpansionSpec): { key: string; shape: number[]; values: number[] }[] {
@@ -29,8 +37,26 @@ export function derivedExtras(e: ExpansionSpec): { key: string; shape: number[];
   return e.children.flatMap(derivedExtras);
 }
 
+function checkOne(store: WeightStore, key: string, x: { shape: number[]; values: number[] }, what: string): void {
+  if (!store.has(key)) return;
+  const data = store.get(key, x.shape, { requiredBy: `${what} (derived by rpnc, checked against the checkpoint)` });
+  for (let i = 0; i < data.length; i++) {
+    if (Math.abs(data[i] - x.values[i]) > 1e-6 * Math.max(1, Math.abs(x.values[i]))) {
+      fail('RPN3105', `'${key}' in the checkpoint differs from what the model file implies at index ${i} (${data[i]} vs ${x.values[i]})`, {
+        hint: `the model file does not describe this checkpoint: check the options of the ${what}`,
+      });
+    }
+  }
+}
+
 export function checkDerivedExtras(spec: ModelSpec, store: WeightStore): void {
   for (const layer of spec.layers) {
+    for (const x of fusionWeights(layer.headFusion)) checkOne(store, x.key, x, layer.headFusion!.type);
+    for (const h of layer.heads) {
+      for (const prefix of [h.prefix, ...h.aliases]) {
+        for (const x of fusionWeights(h.channelFusion)) checkOne(store, prefix + x.key.slice(h.prefix.length), x, h.channelFusion!.type);
+      }
+    }
     for (const h of layer.heads) {
       for (const x of derivedExtras(h.expansion)) {
         for (const prefix of [h.prefix, ...h.aliases]) {

@@ -67,6 +67,8 @@ export interface FusionSpec {
   l: number;
   /** Key of the fusion parameter (`layers.0.w_head_fusion` / `layers.0.heads.0.w_channel_fusion`). */
   paramKey?: string;
+  /** Module prefix of the fusion (e.g. `layers.0.head_fusion.`), for tensors tinybig keeps on it. */
+  prefix: string;
   /** Fabrication of the fusion matrix for parameterized concatenation fusions. */
   reconciliation?: ReconciliationSpec;
   pre: ProcessSpec[];

@@ -21,6 +21,7 @@ export const WeightCodes = {
   RPN3102: 'weight has the wrong shape',
   RPN3103: 'weight file contains keys the model does not use',
   RPN3104: 'aliased (shared) weights differ between their indices',
+  RPN3105: 'a tensor rpnc derives (B-spline knots, RBF centres) differs from the one in the checkpoint',
   // input/output tensor files
   RPN3201: 'tensor file missing or unreadable',
   RPN3202: 'unknown tensor file extension',

@@ -1,0 +1,112 @@
+/**
+ * The pipeline: model.ts -> (front end) DSL value -> (spec) ModelSpec -> (lower) IR -> (passes) -> ONNX.
+ * Library code: never prints, never exits; problems are thrown as DiagnosticError.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import type { Graph, Model } from '../ir/graph.js';
+import { createModel } from '../ir/graph.js';
+import { DiagnosticError, type Diagnostic } from './diagnostics.js';
+import { loadModel } from './frontend/index.js';
+import { lowerModel } from './lower/index.js';
+import { emitOnnx } from './onnx/emit.js';
+import { buildModelSpec } from './spec/build.js';
+import { checkDerivedExtras } from './spec/extras.js';
+import { parameterManifest } from './spec/params.js';
+import type { ModelSpec } from './spec/types.js';
+import { VERSION } from './version.js';
+import { SeededRandom, WeightStore } from './weights/store.js';
+import { runPasses } from './passes.js';
+
+export interface CompileOptions {
+  /** safetensors checkpoints (tinybig state_dict names); merged. */
+  weights?: string[];
+  /** Seed of rpnc's deterministic initialisation, used when no weights are given (default 0). */
+  seed?: number;
+  /** Constant-fold the fabrication ψ(w) (default true). */
+  fold?: boolean;
+  /** Called after every pass that changed the graph (for `--emit ir` after a pass). */
+  afterPass?: (pass: string, graph: Graph) => void;
+}
+
+export interface CompileResult {
+  onnx: Uint8Array;
+  model: Model;
+  spec: ModelSpec;
+  weights: WeightStore;
+  diagnostics: Diagnostic[];
+}
+
+/** Front end + validation: model file -> ModelSpec. */
+export function loadSpec(path: string): { spec: ModelSpec; sourceText: string; files: string[] } {
+  const res = loadModel(path);
+  const errors = res.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) throw new DiagnosticError(res.diagnostics);
+  return { spec: buildModelSpec(res.value), sourceText: res.sourceText, files: res.files };
+}
+
+/** The weights for a spec: the given checkpoints, or rpnc's seeded initialisation. */
+export function loadWeights(spec: ModelSpec, opts: { weights?: string[]; seed?: number }): WeightStore {
+  if (opts.weights && opts.weights.length) return WeightStore.fromFiles(opts.weights);
+  return seededWeights(spec, opts.seed ?? 0);
+}
+
+/**
+ * rpnc's deterministic initialisation (`--seed N`): parameters in the order of `parameterManifest`,
+ * each drawn from one SeededRandom(seed): matrices xavier-normal (fan_in = columns), biases zero.
+ */
+export function seededWeights(spec: ModelSpec, seed: number): WeightStore {
+  const rng = new SeededRandom(seed);
+  const map = new Map<string, { shape: number[]; data: Float32Array }>();
+  for (const p of parameterManifest(spec)) {
+    const data = p.init === 'zeros' ? new Float32Array(p.shape.reduce((a, b) => a * b, 1)) : rng.xavierNormal(p.shape);
+    map.set(p.key, { shape: p.shape, data });
+  }
+  return new WeightStore(map, `the seeded initialisation (--seed ${seed})`);
+}
+
+/** Check that a checkpoint fits the spec exactly: aliases equal, derived extras equal, no unknown keys. */
+export function validateWeights(spec: ModelSpec, store: WeightStore): void {
+  for (const layer of spec.layers) {
+    for (const h of layer.heads) {
+      if (!h.aliases.length) continue;
+      for (const key of store.keys()) {
+        if (!key.startsWith(h.prefix)) continue;
+        const suffix = key.slice(h.prefix.length);
+        store.checkAliasesEqual([key, ...h.aliases.map((a) => a + suffix)]);
+      }
+    }
+  }
+  checkDerivedExtras(spec, store);
+  // BatchNorm's step counter has no effect at inference; accept it next to used running statistics.
+  for (const key of store.unusedKeys()) {
+    if (key.endsWith('.num_batches_tracked') && store.has(key.replace(/num_batches_tracked$/, 'running_mean'))) store.markUsed(key);
+  }
+  store.assertAllUsed();
+}
+
+export function compileSpec(spec: ModelSpec, store: WeightStore, opts: CompileOptions & { sourceText?: string; modelPath?: string } = {}): CompileResult {
+  const graph = lowerModel(spec, store);
+  validateWeights(spec, store);
+  runPasses(graph, { fold: opts.fold ?? true, afterPass: opts.afterPass });
+  const metadata: Record<string, string> = {
+    'rpnc.version': VERSION,
+    'rpnc.model_type': spec.type,
+    'rpnc.input': `x: float32[batch, ${spec.m}]`,
+    'rpnc.output': `y: float32[batch, ${spec.n}]`,
+    'rpnc.folded': String(opts.fold ?? true),
+  };
+  if (opts.sourceText !== undefined) metadata['rpnc.source_sha256'] = createHash('sha256').update(opts.sourceText).digest('hex');
+  const model = createModel(graph, { metadata, producerVersion: VERSION });
+  return { onnx: emitOnnx(model), model, spec, weights: store, diagnostics: [] };
+}
+
+/** Compile a model file to ONNX bytes. */
+export function compileFile(path: string, opts: CompileOptions = {}): CompileResult {
+  if (!fs.existsSync(path)) {
+    throw new DiagnosticError({ code: 'RPN1001', severity: 'error', message: `model file '${path}' not found`, hint: 'check the path' });
+  }
+  const { spec, sourceText } = loadSpec(path);
+  const store = loadWeights(spec, opts);
+  return compileSpec(spec, store, { ...opts, sourceText });
+}

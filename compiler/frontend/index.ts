@@ -1,0 +1,71 @@
+/**
+ * The front end: read a model file, check it with TypeScript against the rpnc DSL types, and
+ * evaluate its default export statically (the file is never run).
+ *
+ *   const { value, diagnostics } = loadModel('model.ts');
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Diagnostic } from '../diagnostics.js';
+import { FRONTEND_CODES } from './codes.js';
+import { DEFAULT_LIMITS, type EvalLimits, Evaluator } from './evaluate.js';
+import { err, loadProgram, typeErrors } from './project.js';
+
+export { FRONTEND_CODES };
+export type { EvalLimits };
+
+export interface LoadResult {
+  /** The evaluated default export, normally a DSL Component; undefined when there are errors. */
+  value: unknown;
+  diagnostics: Diagnostic[];
+  /** Absolute paths of all model source files read (the entry first). */
+  files: string[];
+  /** Text of the entry file ('' when it cannot be read). */
+  sourceText: string;
+}
+
+export interface LoadOptions {
+  /** Limits of the static evaluation (defaults: 1e6 steps, 200 nested calls). */
+  limits?: Partial<EvalLimits>;
+  /** Build a new TypeScript project instead of reusing the cached one (slower; for tools that need isolation). */
+  freshProject?: boolean;
+}
+
+/** Load and statically evaluate a model file. Never throws for problems in the user's files. */
+export function loadModel(file: string, opts: LoadOptions = {}): LoadResult {
+  const abs = path.resolve(file);
+  const at = { file: abs, line: 1, col: 1 };
+  let sourceText: string;
+  try {
+    if (!fs.statSync(abs).isFile()) {
+      return fail(err('RPN1001', `'${abs}' is not a file`, at, 'pass the path of a model .ts file'), '');
+    }
+    sourceText = fs.readFileSync(abs, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const message = code === 'ENOENT' ? `model file not found: ${abs}` : `cannot read the model file ${abs}: ${(e as Error).message}`;
+    return fail(err('RPN1001', message, at, code === 'ENOENT' ? 'check the path (relative paths are resolved from the current directory)' : 'check the file permissions'), '');
+  }
+  if (!/\.m?ts$/.test(abs) || abs.endsWith('.d.ts')) {
+    return fail(err('RPN1001', `a model file must be a TypeScript file (.ts), got '${path.basename(abs)}'`, at, 'write the model in a .ts file that imports from rpnc'), sourceText);
+  }
+
+  try {
+    const { loaded, diagnostics } = loadProgram(abs, opts.freshProject);
+    const files = loaded ? loaded.userFiles.map((f) => f.fileName) : [abs];
+    if (!loaded) return { value: undefined, diagnostics, files, sourceText };
+    const types = typeErrors(loaded);
+    if (types.length) return { value: undefined, diagnostics: types, files, sourceText };
+
+    const result = new Evaluator(loaded, { ...DEFAULT_LIMITS, ...opts.limits }).run();
+    const failed = result.diagnostics.some((d) => d.severity === 'error');
+    return { value: failed ? undefined : result.value, diagnostics: result.diagnostics, files, sourceText };
+  } catch (e) {
+    const d = err('RPN1199', `internal error of the front end: ${(e as Error)?.message ?? String(e)}`, at, 'this is a bug in rpnc; please report it with the model file');
+    return fail(d, sourceText);
+  }
+}
+
+function fail(d: Diagnostic, sourceText: string): LoadResult {
+  return { value: undefined, diagnostics: [d], files: [], sourceText };
+}

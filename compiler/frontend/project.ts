@@ -1,0 +1,184 @@
+/**
+ * The TypeScript side of the front end: a ts-morph project over the real file system that holds
+ * the model's files and the rpnc DSL sources, the import policy (only 'rpnc' and relative .ts
+ * files), and TypeScript's syntax and type errors as rpnc diagnostics.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Project, ts } from 'ts-morph';
+import { type Diagnostic, type SourceSpan, diag } from '../diagnostics.js';
+import type { FrontendCode } from './codes.js';
+
+/** The rpnc package root: the nearest directory above this module whose package.json is named "rpnc". */
+export function packageRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = path.join(dir, 'package.json');
+    try {
+      if (JSON.parse(fs.readFileSync(pkg, 'utf8')).name === 'rpnc') return dir;
+    } catch {
+      // no (readable) package.json here: keep walking up
+    }
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error(`rpnc: cannot find the rpnc package root above ${fileURLToPath(import.meta.url)}`);
+    dir = up;
+  }
+}
+
+/** Directory of the DSL sources (`compiler/dsl`), used both for type checking and to recognise DSL symbols. */
+export const dslDir = path.join(packageRoot(), 'compiler', 'dsl');
+
+export function spanOf(node: ts.Node): SourceSpan {
+  const sf = node.getSourceFile();
+  const start = node.getStart(sf);
+  const lc = sf.getLineAndCharacterOfPosition(start);
+  return { file: sf.fileName, line: lc.line + 1, col: lc.character + 1, start, end: node.getEnd() };
+}
+
+function spanAt(sf: ts.SourceFile, start: number, length = 0): SourceSpan {
+  const lc = sf.getLineAndCharacterOfPosition(start);
+  return { file: sf.fileName, line: lc.line + 1, col: lc.character + 1, start, end: start + length };
+}
+
+export function err(code: FrontendCode, message: string, span: SourceSpan | undefined, hint: string): Diagnostic {
+  return diag(code, message, { span, hint });
+}
+
+let cached: { project: Project; dslFiles: Set<string> } | undefined;
+
+/** The shared project (lib files and DSL sources are parsed once); `fresh` builds a new one. */
+function getProject(fresh: boolean): { project: Project; dslFiles: Set<string> } {
+  if (cached && !fresh) return cached;
+  const project = new Project({
+    skipAddingFilesFromTsConfig: true,
+    compilerOptions: {
+      strict: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      lib: ['lib.es2022.d.ts'],
+      types: [],
+      noEmit: true,
+      allowImportingTsExtensions: true,
+      preserveSymlinks: true,
+      // Only the files added here are in the program: imports are vetted before they are added.
+      noResolve: true,
+      paths: { rpnc: [path.join(dslDir, 'index.ts')] },
+    },
+  });
+  const dslFiles = new Set<string>();
+  for (const name of fs.readdirSync(dslDir)) {
+    if (name.endsWith('.ts') && !name.endsWith('.d.ts')) dslFiles.add(project.addSourceFileAtPath(path.join(dslDir, name)).getFilePath());
+  }
+  cached = { project, dslFiles };
+  return cached;
+}
+
+export interface LoadedProgram {
+  program: ts.Program;
+  checker: ts.TypeChecker;
+  /** The model's files, entry first (TypeScript file names: absolute, '/' separators). */
+  userFiles: ts.SourceFile[];
+  dslFiles: Set<string>;
+}
+
+const MODEL_EXT = /\.m?ts$/;
+
+/** Read the entry file and everything it imports relatively; report import-policy problems. */
+export function loadProgram(entry: string, fresh = false): { loaded?: LoadedProgram; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const { project, dslFiles } = getProject(fresh);
+  for (const sf of project.getSourceFiles()) if (!dslFiles.has(sf.getFilePath())) project.removeSourceFile(sf);
+
+  const entryFile = project.addSourceFileAtPath(entry);
+  const queue = [entryFile];
+  const seen = new Set([entryFile.getFilePath() as string]);
+  for (let i = 0; i < queue.length; i++) {
+    const sf = queue[i].compilerNode;
+    for (const ref of [...sf.referencedFiles, ...sf.typeReferenceDirectives, ...sf.libReferenceDirectives]) {
+      diagnostics.push(err('RPN1005', `triple-slash reference '${ref.fileName}' is not allowed in model files`, spanAt(sf, ref.pos, ref.end - ref.pos), "remove it; model files may only import from 'rpnc' and from relative .ts files"));
+    }
+    for (const st of sf.statements) {
+      if (ts.isImportEqualsDeclaration(st) && ts.isExternalModuleReference(st.moduleReference)) {
+        diagnostics.push(err('RPN1005', "'import = require()' is not allowed in model files", spanOf(st), "use import { ... } from 'rpnc' or from a relative .ts file"));
+        continue;
+      }
+      const spec = (ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier : undefined;
+      if (!spec || spec.text === 'rpnc') continue;
+      const where = spanOf(spec);
+      if (!spec.text.startsWith('./') && !spec.text.startsWith('../')) {
+        diagnostics.push(err('RPN1005', `import of '${spec.text}' is not allowed in model files`, where, "model files may only import from 'rpnc' and from relative .ts files (e.g. './helpers.ts'); they are read, never run"));
+        continue;
+      }
+      const target = resolveRelative(path.dirname(sf.fileName), spec.text);
+      if (!target) {
+        diagnostics.push(err('RPN1006', `cannot find the file imported as '${spec.text}'`, where, 'relative imports must name a .ts file (written as ./x, ./x.ts or ./x.js for x.ts, or a folder with index.ts)'));
+        continue;
+      }
+      if (path.dirname(target) === dslDir) {
+        diagnostics.push(err('RPN1005', `import of rpnc's own source '${spec.text}' is not allowed in model files`, where, "import from 'rpnc' instead"));
+        continue;
+      }
+      if (target.split(path.sep).includes('node_modules')) {
+        diagnostics.push(err('RPN1005', `import of '${spec.text}' reaches into node_modules, which model files may not use`, where, "model files may only import from 'rpnc' and from their own .ts files"));
+        continue;
+      }
+      if (seen.has(target)) continue;
+      seen.add(target);
+      try {
+        queue.push(project.addSourceFileAtPath(target));
+      } catch (e) {
+        diagnostics.push(err('RPN1001', `cannot read '${target}': ${(e as Error).message}`, where, 'check that the file exists and is readable'));
+      }
+    }
+  }
+  const userFiles = queue.map((s) => s.compilerNode);
+  const program = project.getProgram().compilerObject;
+  // Parse errors first: with them, the rest of the analysis is noise.
+  const syntax = userFiles.flatMap((sf) => program.getSyntacticDiagnostics(sf));
+  if (syntax.length) return { diagnostics: syntax.map((d) => fromTs(d, 'RPN1002')) };
+  if (diagnostics.length) return { diagnostics };
+  const checker = program.getTypeChecker();
+  return { loaded: { program, checker, userFiles: userFiles.map((f) => program.getSourceFile(f.fileName) ?? f), dslFiles }, diagnostics };
+}
+
+/** Type errors located in the model's own files (never in the DSL or the lib files). */
+export function typeErrors(loaded: LoadedProgram): Diagnostic[] {
+  return loaded.userFiles.flatMap((sf) => loaded.program.getSemanticDiagnostics(sf)).filter((d) => d.category === ts.DiagnosticCategory.Error).map((d) => fromTs(d, 'RPN1003'));
+}
+
+/** Resolve `./x`, `./x.ts`, `./x.js` (for x.ts) or a folder's index.ts, like TypeScript's bundler resolution. */
+function resolveRelative(dir: string, spec: string): string | undefined {
+  const target = path.resolve(dir, spec);
+  const candidates = spec.endsWith('.d.ts')
+    ? []
+    : MODEL_EXT.test(spec)
+      ? [target]
+      : /\.m?js$/.test(spec)
+        ? [target.replace(/js$/, 'ts')]
+        : [target + '.ts', target + '.mts', path.join(target, 'index.ts')];
+  return candidates.find((c) => {
+    try {
+      return fs.statSync(c).isFile();
+    } catch {
+      return false;
+    }
+  });
+}
+
+const TS_HINTS: Record<number, string> = {
+  2304: 'model files see only the rpnc DSL and pure built-ins (Math, Array, Object, ...): host globals such as process, require or fetch are not available',
+  2580: 'model files see only the rpnc DSL and pure built-ins: Node.js globals such as process and require are not available',
+  2591: 'model files see only the rpnc DSL and pure built-ins: Node.js globals such as process and require are not available',
+  2353: 'check the option name against the factory (options are tinybig parameter names in camelCase)',
+  2561: 'check the option name against the factory (options are tinybig parameter names in camelCase)',
+  1005: 'fix the syntax at this point',
+};
+
+function fromTs(d: ts.Diagnostic, code: 'RPN1002' | 'RPN1003'): Diagnostic {
+  const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+  const span = d.file && d.start !== undefined ? spanAt(d.file, d.start, d.length ?? 0) : undefined;
+  const hint = TS_HINTS[d.code] ?? (code === 'RPN1002' ? 'fix the syntax error' : 'model files are type-checked against the rpnc DSL types; fix the value or its type');
+  return err(code, message, span, `${hint} (TypeScript TS${d.code})`);
+}

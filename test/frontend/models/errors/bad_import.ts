@@ -1,0 +1,5 @@
+import { rpn } from 'rpnc';
+import { dims } from 'some-package';
+import { other } from './does-not-exist.ts';
+
+export default rpn({ name: `${dims}${other}`, layers: [] });

@@ -1,0 +1,4 @@
+import { rpn } from 'rpnc';
+
+const f = (() => 1).constructor;
+export default rpn({ name: String(f), layers: [] });

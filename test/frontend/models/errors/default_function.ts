@@ -1,0 +1,5 @@
+import { rpn } from 'rpnc';
+
+export default function model() {
+  return rpn({ layers: [] });
+}

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compileFile, compileSpec, loadSpec, loadWeights } from '../compiler/compile.js';
-import { DiagnosticError } from '../compiler/diagnostics.js';
+import { DiagnosticError, formatDiagnostic } from '../compiler/diagnostics.js';
 import { writeFileAtomic } from '../compiler/weights/atomic.js';
 import { SeededRandom } from '../compiler/weights/store.js';
 import { printGraph } from '../ir/print.js';
@@ -33,6 +33,7 @@ export async function buildCommand(model: string, opts: { output?: string; weigh
   if (opts.output && !/\.onnx$/.test(opts.output)) usage(`output '${opts.output}' should end in .onnx`);
   try {
     const res = compileFile(model, { weights: opts.weights, seed, fold: opts.fold });
+    for (const d of res.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
     if (!opts.weights?.length) process.stderr.write(`note: no --weights given: parameters from rpnc's seeded initialisation (--seed ${seed})\n`);
     if (opts.emit === 'ir') {
       process.stdout.write(printGraph(res.model.graph) + '\n');
@@ -82,6 +83,7 @@ export async function checkCommand(
     const { spec, sourceText } = loadSpec(model);
     const store = loadWeights(spec, { weights: opts.weights, seed });
     const res = compileSpec(spec, store, { fold: opts.fold, sourceText });
+    for (const d of res.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
     let input: { shape: number[]; data: Float32Array };
     let golden: Float32Array | undefined;
     if (opts.golden) {

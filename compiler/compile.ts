@@ -6,13 +6,15 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { Graph, Model } from '../ir/graph.js';
 import { createModel } from '../ir/graph.js';
-import { DiagnosticError, type Diagnostic } from './diagnostics.js';
+import { DiagnosticError, diag, type Diagnostic } from './diagnostics.js';
+import { getSpan } from './spans.js';
+import type { ExpansionSpec, FusionSpec, ProcessSpec } from './spec/types.js';
 import { loadModel } from './frontend/index.js';
 import { lowerModel } from './lower/index.js';
 import { emitOnnx } from './onnx/emit.js';
 import { buildModelSpec } from './spec/build.js';
 import { checkDerivedExtras } from './spec/extras.js';
-import { parameterManifest } from './spec/params.js';
+import { batchNormParams, parameterManifest } from './spec/params.js';
 import type { ModelSpec } from './spec/types.js';
 import { VERSION } from './version.js';
 import { SeededRandom, WeightStore } from './weights/store.js';
@@ -85,6 +87,50 @@ export function validateWeights(spec: ModelSpec, store: WeightStore): void {
   store.assertAllUsed();
 }
 
+/** Every processing function of the model, in order. */
+export function allProcessSpecs(spec: ModelSpec): ProcessSpec[] {
+  const out: ProcessSpec[] = [];
+  const exp = (e: ExpansionSpec): void => {
+    out.push(...e.pre);
+    e.children.forEach(exp);
+    out.push(...e.post);
+  };
+  const fus = (f?: FusionSpec): void => {
+    if (f) out.push(...f.pre, ...f.post);
+  };
+  for (const layer of spec.layers) {
+    for (const h of layer.heads) {
+      out.push(...h.inputProcess);
+      exp(h.expansion);
+      fus(h.channelFusion);
+      out.push(...h.remainder.act, ...h.outputProcess);
+    }
+    fus(layer.headFusion);
+  }
+  return out;
+}
+
+/**
+ * A BatchNorm without running statistics in the checkpoint is tinybig's list-held BatchNorm:
+ * it normalises over the batch. Say so at its source location (once per BatchNorm).
+ */
+export function batchNormWarnings(spec: ModelSpec, store: WeightStore): Diagnostic[] {
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const p of allProcessSpecs(spec)) {
+    if (p.type !== 'BatchNorm1d' || seen.has(p.prefix) || batchNormParams(p, store).mode !== 'batch') continue;
+    seen.add(p.prefix);
+    out.push(
+      diag('RPN2201', `BatchNorm1d(${p.width}) at ${p.prefix.replace(/\.$/, '')} has no running statistics in the weights, so it normalises over the batch (tinybig's behaviour at inference): outputs depend on the whole batch, and a batch of 1 gives zeros`, {
+        severity: 'warning',
+        span: getSpan(p.source),
+        hint: `to get per-sample inference, add '${p.prefix}running_mean' and '${p.prefix}running_var' (and weight/bias) to the checkpoint`,
+      }),
+    );
+  }
+  return out;
+}
+
 export function compileSpec(spec: ModelSpec, store: WeightStore, opts: CompileOptions & { sourceText?: string; modelPath?: string } = {}): CompileResult {
   const graph = lowerModel(spec, store);
   validateWeights(spec, store);
@@ -98,7 +144,7 @@ export function compileSpec(spec: ModelSpec, store: WeightStore, opts: CompileOp
   };
   if (opts.sourceText !== undefined) metadata['rpnc.source_sha256'] = createHash('sha256').update(opts.sourceText).digest('hex');
   const model = createModel(graph, { metadata, producerVersion: VERSION });
-  return { onnx: emitOnnx(model), model, spec, weights: store, diagnostics: [] };
+  return { onnx: emitOnnx(model), model, spec, weights: store, diagnostics: batchNormWarnings(spec, store) };
 }
 
 /** Compile a model file to ONNX bytes. */

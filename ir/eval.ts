@@ -94,7 +94,8 @@ function fromF64(dtype: DType, shape: number[], vals: Float64Array | number[]): 
 }
 
 function f64(t: Tensor): Float64Array {
-  return Float64Array.from(toNumbers(t));
+  if (t.dtype !== 'int64') return Float64Array.from(t.data as Float32Array | Uint8Array);
+  return Float64Array.from(t.data as BigInt64Array, (x) => Number(x));
 }
 
 // ---- elementwise -----------------------------------------------------------------------------

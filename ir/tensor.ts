@@ -3,6 +3,7 @@
  * Row-major (C order). float32 data lives in a Float32Array, int64 in a BigInt64Array,
  * bool in a Uint8Array of 0/1.
  */
+import { createHash } from 'node:crypto';
 import { fail } from '../compiler/diagnostics.js';
 
 export type DType = 'float32' | 'int64' | 'bool';
@@ -139,15 +140,7 @@ export function tensorBytes(t: Tensor): Uint8Array {
   return new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
 }
 
-/** A content hash (FNV-1a 32-bit over dtype, shape and bytes) used for constant deduplication. */
+/** A content hash (sha256 over dtype, shape and bytes; 16 hex digits) used for constant deduplication. */
 export function tensorHash(t: Tensor): string {
-  let h = 0x811c9dc5;
-  const mix = (b: number): void => {
-    h ^= b & 0xff;
-    h = Math.imul(h, 0x01000193);
-  };
-  for (const c of `${t.dtype}[${t.shape.join(',')}]`) mix(c.charCodeAt(0));
-  const bytes = tensorBytes(t);
-  for (let i = 0; i < bytes.length; i++) mix(bytes[i]);
-  return (h >>> 0).toString(16).padStart(8, '0');
+  return createHash('sha256').update(`${t.dtype}[${t.shape.join(',')}]`).update(tensorBytes(t)).digest('hex').slice(0, 16);
 }

@@ -22,6 +22,7 @@ export const SPEC_CODES = {
   RPN2107: 'a head without a reconciliation must have D = n',
   RPN2108: 'a fusion configuration that tinybig cannot run',
   RPN2109: 'an option value outside what the component accepts',
+  RPN2201: 'warning: a BatchNorm normalises over the batch (no running statistics in the weights)',
 } as const;
 
 class Ctx {

@@ -13,10 +13,10 @@ type Schema = Record<string, [(v: unknown) => string | undefined, unknown]>;
 const common: Schema = { name: [is.optional(is.string), undefined], device: [is.optional(is.string), undefined] };
 
 export interface HeadOptions {
-  /** Input width. */
-  m: number;
-  /** Output width (per channel). */
-  n: number;
+  /** Input width (inside a layer: may be omitted, then the layer's m). */
+  m?: number;
+  /** Output width per channel (inside a layer: may be omitted, then the layer's n). */
+  n?: number;
   /** Number of channels (rows of `w`), default 1. */
   channelNum?: number;
   /** κ: the data expansion (required). */
@@ -41,8 +41,8 @@ export type Head = Component<'head', 'head', HeadOptions>;
 export function head(options: HeadOptions): Head {
   return make('head', 'head', options, {
     ...common,
-    m: [is.posInt, required],
-    n: [is.posInt, required],
+    m: [is.optional(is.posInt), undefined],
+    n: [is.optional(is.posInt), undefined],
     channelNum: [is.posInt, 1],
     dataTransformation: [is.optional(is.component('expansion')), undefined],
     parameterFabrication: [is.optional(is.component('reconciliation')), undefined],

@@ -54,6 +54,10 @@ export function softmax(options: { dim?: number } = {}): ProcessingFunction<'Sof
 export function logSoftmax(options: { dim?: number } = {}): ProcessingFunction<'LogSoftmax'> {
   return make('processing', 'LogSoftmax', options, { dim: [is.int, -1] });
 }
+/** `torch.exp` (tinybig's processing string 'exp'): element-wise eˣ. */
+export function exp(options: Record<string, never> = {}): ProcessingFunction<'exp'> {
+  return make('processing', 'exp', options, {});
+}
 /** `torch.nn.Identity`. */
 export function identity(options: Record<string, never> = {}): ProcessingFunction<'Identity'> {
   return make('processing', 'Identity', options, {});

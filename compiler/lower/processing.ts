@@ -26,6 +26,8 @@ export function lowerProcess(b: GraphBuilder, x: Value, p: ProcessSpec, ws: Weig
       return b.sigmoid(x);
     case 'Tanh':
       return b.tanh(x);
+    case 'exp':
+      return b.exp(x);
     case 'SiLU':
       return b.mul(x, b.sigmoid(x));
     case 'GELU':

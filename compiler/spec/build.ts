@@ -165,7 +165,7 @@ function buildLayer(ctx: Ctx, v: Component, index: number, prefix: string): Laye
   const heads: HeadSpec[] = [];
   for (let j = 0; j < headComps.length; j++) {
     const hc = headComps[j];
-    const h = buildHead(ctx, hc, `${prefix}heads.${shared ? 0 : j}.`, { standalone: false });
+    const h = buildHead(ctx, hc, `${prefix}heads.${shared ? 0 : j}.`, { standalone: false, m: o.m as number, n: o.n as number });
     if (!h) return undefined;
     if (shared) h.aliases = headComps.map((_, k) => `${prefix}heads.${k}.`).slice(1);
     if (h.m !== o.m) {
@@ -231,11 +231,15 @@ function headOptions(ctx: Ctx, v: Component): Opts | undefined {
   }
 }
 
-function buildHead(ctx: Ctx, v: Component, prefix: string, where: { standalone: boolean }): HeadSpec | undefined {
+function buildHead(ctx: Ctx, v: Component, prefix: string, where: { standalone: boolean; m?: number; n?: number }): HeadSpec | undefined {
   const o = headOptions(ctx, v);
   if (!o) return undefined;
-  const m = o.m as number;
-  const n = o.n as number;
+  // Inside a layer, m and n may be omitted (Python needs them, rpnc infers them from the layer).
+  const m = (o.m as number | undefined) ?? where.m;
+  const n = (o.n as number | undefined) ?? where.n;
+  if (m === undefined || n === undefined) {
+    return void ctx.error('RPN2109', `a head on its own needs ${m === undefined ? 'm' : 'n'} (its ${m === undefined ? 'input' : 'output'} width)`, v, undefined, `add ${m === undefined ? 'm' : 'n'}: … to the head's options`);
+  }
   const C = (o.channelNum as number | undefined) ?? 1;
   const expComp = o.dataTransformation as Component | undefined;
   if (!expComp) return void ctx.error('RPN2107', 'a head needs a dataTransformation (its expansion κ)', v, undefined, 'add dataTransformation: identityExpansion()');
@@ -392,7 +396,7 @@ function buildFusion(ctx: Ctx, v: Component, inputDims: number[], paramKey: stri
   return { type: v.type, options: o, dims: inputDims, n, l, prefix, paramKey: l > 0 ? paramKey : undefined, reconciliation, pre, post, source: v };
 }
 
-const PROCESSING_TYPES = new Set(['ReLU', 'Sigmoid', 'Tanh', 'SiLU', 'GELU', 'LeakyReLU', 'ELU', 'CELU', 'Softplus', 'Softmax', 'LogSoftmax', 'Identity', 'Dropout', 'BatchNorm1d', 'LayerNorm']);
+const PROCESSING_TYPES = new Set(['exp', 'ReLU', 'Sigmoid', 'Tanh', 'SiLU', 'GELU', 'LeakyReLU', 'ELU', 'CELU', 'Softplus', 'Softmax', 'LogSoftmax', 'Identity', 'Dropout', 'BatchNorm1d', 'LayerNorm']);
 
 function processList(ctx: Ctx, slot: unknown, prefix: string, width: number): ProcessSpec[] | undefined {
   const items = list<Component>(slot);

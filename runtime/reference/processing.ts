@@ -24,6 +24,8 @@ export function applyProcess(p: ProcessSpec, x: Mat, ws: WeightSource): Mat {
       return map(x, sigmoid);
     case 'Tanh':
       return map(x, Math.tanh);
+    case 'exp':
+      return map(x, Math.exp);
     case 'SiLU':
       return map(x, (v) => v * sigmoid(v));
     case 'GELU':

@@ -83,7 +83,7 @@ export function make<K extends ComponentKind, T extends string, O>(
   }
   const g = (given ?? {}) as Record<string, unknown>;
   for (const key of Object.keys(g)) {
-    if (!(key in schema)) {
+    if (!Object.hasOwn(schema, key)) {
       const known = Object.keys(schema);
       const near = known.find((k) => k.toLowerCase() === key.toLowerCase() || k.replace(/_/g, '') === key.replace(/_/g, ''));
       throw new DslError(`unknown option '${key}' for ${factory}()`, {

@@ -124,7 +124,7 @@ export class Evaluator {
     return this.loaded.checker;
   }
 
-  /** Evaluate every top-level const of the model's files, then the entry's default export. */
+  /** Evaluate every top-level const and default export of the model's files (as loading them would), then take the entry's default export. */
   run(): { value?: unknown; diagnostics: Diagnostic[] } {
     const diagnostics = this.loaded.userFiles.flatMap((sf) => this.checkTopLevel(sf));
     if (diagnostics.length) return { diagnostics };
@@ -132,6 +132,7 @@ export class Evaluator {
       for (const sf of this.loaded.userFiles) {
         for (const st of sf.statements) {
           if (ts.isVariableStatement(st) && !isAmbient(st)) for (const d of st.declarationList.declarations) this.topLevelDeclaration(d);
+          else if (ts.isExportAssignment(st) && !st.isExportEquals) this.memoized(st, st, () => this.expr(st.expression, this.root));
         }
       }
       const entry = this.loaded.userFiles[0];
@@ -183,7 +184,7 @@ export class Evaluator {
       if (ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st) || ts.isEmptyStatement(st) || ts.isImportEqualsDeclaration(st)) continue;
       if (isAmbient(st)) continue;
       if (ts.isVariableStatement(st)) {
-        if (st.declarationList.flags & ts.NodeFlags.Const) continue;
+        if (declarationKind(st.declarationList) === 'const') continue;
         out.push(err('RPN1103', 'top-level let/var: only const declarations are allowed at the top level of a model file', spanOf(st), 'use const; a model file is read, never run, so its top level may only declare values'));
         continue;
       }
@@ -308,7 +309,7 @@ export class Evaluator {
       case ts.SyntaxKind.TemplateExpression: {
         const t = node as ts.TemplateExpression;
         let s = t.head.text;
-        for (const span of t.templateSpans) s += this.toStr(this.expr(span.expression, env), span.expression) + span.literal.text;
+        for (const span of t.templateSpans) s = this.checkLength(s + this.toStr(this.expr(span.expression, env), span.expression) + span.literal.text, node);
         return s;
       }
       case ts.SyntaxKind.ParenthesizedExpression:
@@ -631,8 +632,8 @@ export class Evaluator {
         return hasOwn(r, String(l)) || (Array.isArray(r) && String(l) === 'length');
       }
       case ts.SyntaxKind.PlusToken:
-        if (isPrimitive(l) && isPrimitive(r)) return (l as number) + (r as number);
-        return this.toStr(l, node.left) + this.toStr(r, node.right);
+        if (isPrimitive(l) && isPrimitive(r)) return this.checkLength((l as number) + (r as number), node);
+        return this.checkLength(this.toStr(l, node.left) + this.toStr(r, node.right), node);
     }
     const a = this.primitive(l, node.left) as number;
     const b = this.primitive(r, node.right) as number;
@@ -661,6 +662,12 @@ export class Evaluator {
     if (isCallable(v)) return 'function';
     if (isInternal(v)) return 'object';
     return typeof v;
+  }
+
+  /** Strings longer than MAX_SIZE are refused (a doubling recursion could otherwise exhaust memory). */
+  checkLength<T>(v: T, at: ts.Node): T {
+    if (typeof v === 'string' && v.length > MAX_SIZE) throw this.error('RPN1107', `a string longer than ${MAX_SIZE} characters`, at, 'model files build small values; check for runaway string concatenation');
+    return v;
   }
 
   truthy(v: unknown): boolean {
@@ -773,9 +780,13 @@ export class Evaluator {
         if ((st as ts.BreakStatement).label) throw this.unsupported('a labelled break or continue', st);
         return { kind: st.kind === ts.SyntaxKind.BreakStatement ? 'break' : 'continue' };
       case ts.SyntaxKind.ForOfStatement:
-        return this.forOf(st as ts.ForOfStatement, env);
-      case ts.SyntaxKind.ForStatement:
-        return this.forLoop(st as ts.ForStatement, env);
+      case ts.SyntaxKind.ForStatement: {
+        const where = this.where;
+        this.where = st;
+        const c = ts.isForOfStatement(st) ? this.forOf(st, env) : this.forLoop(st as ts.ForStatement, env);
+        this.where = where;
+        return c;
+      }
       case ts.SyntaxKind.ForInStatement:
         throw this.unsupported('a for-in loop', st, 'use for (const key of Object.keys(obj))');
       case ts.SyntaxKind.WhileStatement:
@@ -787,16 +798,13 @@ export class Evaluator {
   }
 
   private declarations(list: ts.VariableDeclarationList, env: Env): void {
-    if (!(list.flags & (ts.NodeFlags.Const | ts.NodeFlags.Let))) throw this.unsupported('var', list, 'use const');
-    if (list.flags & ts.NodeFlags.Using || list.flags & ts.NodeFlags.AwaitUsing) throw this.unsupported('using', list);
+    const kind = declarationKind(list);
+    if (kind !== 'const' && kind !== 'let') throw this.unsupported(kind, list, 'use const');
     for (const d of list.declarations) this.bind(d.name, d.initializer ? this.expr(d.initializer, env) : undefined, env);
   }
 
-  private loopBody(loop: ts.Statement, st: ts.Statement, env: Env): Completion | undefined {
-    const where = this.where;
-    this.where = loop;
+  private loopBody(st: ts.Statement, env: Env): Completion | undefined {
     const c = this.statement(st, env);
-    this.where = where;
     if (c.kind === 'return') return c;
     if (c.kind === 'break') return NORMAL;
     return undefined;
@@ -806,11 +814,11 @@ export class Evaluator {
     if (st.awaitModifier) throw this.unsupported('for await', st);
     const init = st.initializer;
     if (!ts.isVariableDeclarationList(init) || init.declarations.length !== 1) throw this.unsupported('a for-of loop that assigns to an outer variable', init, 'write for (const x of items)');
-    if (!(init.flags & (ts.NodeFlags.Const | ts.NodeFlags.Let))) throw this.unsupported('var', init, 'use const');
+    if (declarationKind(init) !== 'const' && declarationKind(init) !== 'let') throw this.unsupported(declarationKind(init), init, 'use const');
     for (const item of this.iterate(this.expr(st.expression, env), st.expression)) {
       const iter = new Env(env);
       this.bind(init.declarations[0].name, item, iter);
-      const done = this.loopBody(st, st.statement, iter);
+      const done = this.loopBody(st.statement, iter);
       if (done) return done;
     }
     return NORMAL;
@@ -825,7 +833,7 @@ export class Evaluator {
     for (;;) {
       this.step(1, st);
       if (st.condition && !this.truthy(this.expr(st.condition, vars))) return NORMAL;
-      const done = this.loopBody(st, st.statement, vars);
+      const done = this.loopBody(st.statement, vars);
       if (done) return done;
       const next = new Env(env);
       for (const [k, v] of vars.vars) next.vars.set(k, v);
@@ -873,6 +881,10 @@ export class Evaluator {
 
 // ---- helpers ----------------------------------------------------------------------------------
 
+function declarationKind(list: ts.VariableDeclarationList): 'const' | 'let' | 'var' | 'using' {
+  const k = list.flags & ts.NodeFlags.BlockScoped;
+  return k === ts.NodeFlags.Const ? 'const' : k === ts.NodeFlags.Let ? 'let' : k === 0 ? 'var' : 'using';
+}
 function isTopLevel(st: ts.Node): boolean {
   return ts.isSourceFile(st.parent);
 }
@@ -1091,14 +1103,15 @@ const ARRAY_METHODS: Record<string, MethodImpl> = {
   indexOf: (_ev, a: unknown[], [x]) => a.indexOf(x),
   lastIndexOf: (_ev, a: unknown[], [x]) => a.lastIndexOf(x),
   at: (ev, a: unknown[], [i], call) => a.at(ev.primitive(i, call) as number),
-  toReversed: (ev, a: unknown[], _args, call) => fresh([...a].reverse(), call),
 };
 
 function stringMethod(name: keyof string & string, sized = false): MethodImpl {
   return (ev, s: string, args, call) => {
     const a = primitives(ev, args, call);
     if (sized) count(ev, name === 'repeat' ? (a[0] as number) * s.length : Math.max(0, (a[0] as number) - s.length), call, `the length of ${name}()`);
-    return (String.prototype[name] as (...x: unknown[]) => unknown).apply(s, a);
+    const bound = s.length + a.reduce<number>((n, x) => n + String(x).length * (name.startsWith('replace') ? s.length + 1 : 1), 0);
+    if (bound > MAX_SIZE) count(ev, bound, call, `the result of ${name}()`);
+    return ev.checkLength((String.prototype[name] as (...x: unknown[]) => unknown).apply(s, a), call);
   };
 }
 const STRING_METHODS: Record<string, MethodImpl> = {

@@ -15,3 +15,19 @@ it('every DSL factory has an entry in docs/components.md', () => {
   const missing = factories.filter((name) => !doc.includes(`| \`${name}\` |`));
   expect(missing, 'run `npm run build && npm run docs` to regenerate docs/components.md').toEqual([]);
 });
+
+it('every diagnostic code used in the sources is documented in compiler/codes.ts and docs/diagnostics.md', async () => {
+  const { ALL_CODES } = await import('../../compiler/codes.js');
+  const doc = fs.readFileSync(path.resolve(import.meta.dirname, '../../docs/diagnostics.md'), 'utf8');
+  const used = new Set<string>();
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.ts')) for (const m of fs.readFileSync(p, 'utf8').matchAll(/'(RPN\d{4})'/g)) used.add(m[1]);
+    }
+  };
+  for (const d of ['compiler', 'ir', 'runtime', 'cli']) walk(path.resolve(import.meta.dirname, '../..', d));
+  const undocumented = [...used].filter((c) => !(c in ALL_CODES) || !doc.includes(`| ${c} |`)).sort();
+  expect(undocumented, 'add the code to compiler/codes.ts (or its phase table) and run `npm run docs`').toEqual([]);
+});

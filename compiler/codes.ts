@@ -1,0 +1,30 @@
+/** Every diagnostic code rpnc can report, by phase, with a one-line description. */
+import { FRONTEND_CODES } from './frontend/codes.js';
+import { SPEC_CODES } from './spec/build.js';
+import { WeightCodes } from './weights/codes.js';
+
+export const INTERNAL_CODES = {
+  RPN4000: 'internal error (an unexpected exception in rpnc)',
+  RPN4001: 'IR verification failed (a pass or the lowering produced an invalid graph)',
+  RPN4002: 'IR builder / shape inference error',
+  RPN4003: 'tensor or CPU evaluator error (e.g. during constant folding)',
+  RPN4004: 'ONNX emission error (unknown op or attribute)',
+  RPN4005: 'unknown pass name',
+  RPN4101: 'no lowering for a component (a spec the lowering does not know)',
+  RPN4102: 'a reconciliation that needs parameters got none',
+} as const;
+
+export const RUNTIME_CODES = {
+  RPN5001: 'the CUDA execution provider cannot be loaded (missing library); no silent CPU fallback',
+  RPN5002: 'ONNX Runtime could not load the model',
+  RPN5003: 'ONNX Runtime failed to run the model (e.g. wrong input width)',
+  RPN5004: 'ONNX file not found',
+  RPN5101: '`rpnc check`: outputs disagree beyond the tolerance',
+} as const;
+
+export const USAGE_CODES = {
+  RPN6001: 'command-line usage error (unknown command or option, missing argument)',
+  RPN6002: 'bad option value or input shape on the command line',
+} as const;
+
+export const ALL_CODES: Record<string, string> = { ...FRONTEND_CODES, ...SPEC_CODES, ...WeightCodes, ...INTERNAL_CODES, ...RUNTIME_CODES, ...USAGE_CODES };

@@ -55,13 +55,19 @@ export function loadWeights(spec: ModelSpec, opts: { weights?: string[]; seed?: 
 
 /**
  * rpnc's deterministic initialisation (`--seed N`): parameters in the order of `parameterManifest`,
- * each drawn from one SeededRandom(seed): matrices xavier-normal (fan_in = columns), biases zero.
+ * each drawn from one SeededRandom(seed): matrices xavier-normal (fan_in = columns), biases zero; the
+ * side-cars of random reconciliations as tinybig draws them (N(0, 1), masks U[0,1) < p).
  */
 export function seededWeights(spec: ModelSpec, seed: number): WeightStore {
   const rng = new SeededRandom(seed);
   const map = new Map<string, { shape: number[]; data: Float32Array }>();
   for (const p of parameterManifest(spec)) {
-    const data = p.init === 'zeros' ? new Float32Array(p.shape.reduce((a, b) => a * b, 1)) : rng.xavierNormal(p.shape);
+    const size = p.shape.reduce((a, b) => a * b, 1);
+    const data =
+      p.init === 'zeros' ? new Float32Array(size)
+      : p.init === 'normal' ? rng.normalTensor(p.shape, 0, 1)
+      : p.init === 'mask' ? Float32Array.from({ length: size }, () => (rng.next() < (p.p ?? 0.5) ? 1 : 0))
+      : rng.xavierNormal(p.shape);
     map.set(p.key, { shape: p.shape, data });
   }
   return new WeightStore(map, `the seeded initialisation (--seed ${seed})`);

@@ -115,3 +115,98 @@ export function nestedExpansion(options: ExpansionBase & { compositionFunctions:
 export function extendedExpansion(options: ExpansionBase & { compositionFunctions: readonly Expansion[] }): Expansion<'extended_expansion'> {
   return make('expansion', 'extended_expansion', options, sch({ compositionFunctions: [is.array(is.component('expansion')), []] }));
 }
+
+// ---- probabilistic expansions (§7.4): log-densities (PyTorch `log_prob`) ----------------------
+// u = 0.99·σ(x) + 0.001 (gamma, exponential; the hybrid's chi2/gamma/exponential), v = σ(x) + 0.001 (chi2).
+
+/** `normal_expansion`: log N(x; μ, σ) for (μ, σ) = (0,1), (1,1), (−1,1), (0,0.1), (1,0.1), (−1,0.1), block-major, D = 6m. */
+export const normalExpansion = simple('normal_expansion');
+/** `cauchy_expansion`: log Cauchy(x; μ, γ) for (0,1), (0,0.5), (1,1), (1,0.5), (−1,1), (−1,0.5), block-major, D = 6m. */
+export const cauchyExpansion = simple('cauchy_expansion');
+/** `chi2_expansion`: log Chi2(v; k) for k = 1, 2 on v = σ(x) + 0.001, block-major, D = 2m. */
+export const chi2Expansion = simple('chi2_expansion');
+/** `gamma_expansion`: log Gamma(u; α, rate) for (0.5,1), (0.5,2), (1,1), (1,2), (2,1), (2,2) on u = 0.99σ(x) + 0.001, D = 6m. */
+export const gammaExpansion = simple('gamma_expansion');
+/** `laplace_expansion`: log Laplace(x; μ, s) for (0,1), (0,2), (1,1), (1,2), (−1,1), (−1,2), block-major, D = 6m. */
+export const laplaceExpansion = simple('laplace_expansion');
+/** `exponential_expansion`: log Exp(u; λ) for λ = 0.5, 0.75, 1, 2, 3, 5 on u = 0.99σ(x) + 0.001, D = 6m. */
+export const exponentialExpansion = simple('exponential_expansion');
+/** `hybrid_probabilistic_expansion`: [N(0,1)(x); C(0,1)(x); Chi2(1)(u); Gamma(0.5,1)(u); Laplace(0,1)(x); Exp(1)(u)], D = 6m. */
+export const hybridProbabilisticExpansion = simple('hybrid_probabilistic_expansion');
+/** `naive_normal_expansion`: log N(x; 0, 1), D = m. */
+export const naiveNormalExpansion = simple('naive_normal_expansion');
+/** `naive_cauchy_expansion`: log Cauchy(x; 0, 1), D = m. */
+export const naiveCauchyExpansion = simple('naive_cauchy_expansion');
+/** `naive_chi2_expansion`: log Chi2(v; 1) on v = σ(x) + 0.001, D = m. */
+export const naiveChi2Expansion = simple('naive_chi2_expansion');
+/** `naive_gamma_expansion`: log Gamma(u; 0.5, 1) on u = 0.99σ(x) + 0.001, D = m. */
+export const naiveGammaExpansion = simple('naive_gamma_expansion');
+/** `naive_laplace_expansion`: log Laplace(x; 0, 1), D = m. */
+export const naiveLaplaceExpansion = simple('naive_laplace_expansion');
+/** `naive_exponential_expansion`: log Exp(u; 0.5) on u = 0.99σ(x) + 0.001, D = m. */
+export const naiveExponentialExpansion = simple('naive_exponential_expansion');
+
+// ---- combinatorial expansions (§7.5) ------------------------------------------------------------
+
+/**
+ * `combinatorial_normal_expansion(d=1, with_replacement=False)`: for r = 1..d and every r-subset c of
+ * the features (lexicographic order), −½(r·ln 2π + Σ_{i∈c} x_i²); D = Σ_{r=1..d} C(m, r).
+ * `withReplacement` is accepted but has no effect (tinybig's forward always uses False).
+ */
+export function combinatorialNormalExpansion(options: ExpansionBase & { d?: number; withReplacement?: boolean } = {}): Expansion<'combinatorial_normal_expansion'> {
+  return make('expansion', 'combinatorial_normal_expansion', options, sch({ d: [is.posInt, 1], withReplacement: [is.bool, false] }));
+}
+/**
+ * `combinatorial_expansion(d=2, with_replacement=False)`: in tinybig its forward returns a Python list
+ * of tensors, so it cannot be a head's expansion; rpnc rejects it (RPN2002).
+ */
+export function combinatorialExpansion(options: ExpansionBase & { d?: number; withReplacement?: boolean } = {}): Expansion<'combinatorial_expansion'> {
+  return make('expansion', 'combinatorial_expansion', options, sch({ d: [is.posInt, 2], withReplacement: [is.bool, false] }));
+}
+
+// ---- discrete wavelet expansions (§7.6) ---------------------------------------------------------
+
+/** Options of every `*_wavelet_expansion` (tinybig's `discrete_wavelet_expansion` + `discrete_wavelet`). */
+export interface WaveletOptions extends ExpansionBase {
+  /** Order of the Taylor-style products of the wavelet vector (default 1). */
+  d?: number;
+  /** Number of scales s_i = 0..s−1 (default 1). */
+  s?: number;
+  /** Number of translations t_i = 0..t−1 (default 1). */
+  t?: number;
+  /** Scale base a ≥ 1 (default 1.0). */
+  a?: number;
+  /** Translation step b ≥ 0 (default 1.0). */
+  b?: number;
+}
+const wavelet = { d: [is.posInt, 1], s: [is.posInt, 1], t: [is.posInt, 1], a: [is.number, 1.0], b: [is.number, 1.0] } as Record<string, [(v: unknown) => string | undefined, unknown]>;
+/**
+ * `harr_wavelet_expansion(d=1, s=1, t=1, a=1.0, b=1.0)`: ψ(τ) = 1 on [0, ½), −1 on [½, 1), else 0, with
+ * τ = x/a^{s_i} − t_i·b and scale a^{−s_i/2}; feature-major (index j·s·t + s_i·t + t_i); D = Σ_{k=1..d} (m·s·t)^k.
+ */
+export function harrWaveletExpansion(options: WaveletOptions = {}): Expansion<'harr_wavelet_expansion'> {
+  return make('expansion', 'harr_wavelet_expansion', options, sch(wavelet));
+}
+/**
+ * `beta_wavelet_expansion(…, alpha=1.0, beta=1.0)`: ψ(τ) = τ^{α−1}(1−τ)^{β−1}/B(α, β); if any τ of a
+ * (batch × m) block is outside [0, 1], the whole block is passed through sigmoid first (batch dependent).
+ */
+export function betaWaveletExpansion(options: WaveletOptions & { alpha?: number; beta?: number } = {}): Expansion<'beta_wavelet_expansion'> {
+  return make('expansion', 'beta_wavelet_expansion', options, sch({ ...wavelet, alpha: [is.number, 1.0], beta: [is.number, 1.0] }));
+}
+/** `shannon_wavelet_expansion(…)`: ψ(τ) = (sin 2πτ − sin πτ)/(πτ) (NaN at τ = 0, as in tinybig). */
+export function shannonWaveletExpansion(options: WaveletOptions = {}): Expansion<'shannon_wavelet_expansion'> {
+  return make('expansion', 'shannon_wavelet_expansion', options, sch(wavelet));
+}
+/** `ricker_wavelet_expansion(…, sigma=1.0)`: ψ(τ) = 2(1 − (τ/σ)²)/(√(3σ)·π^¼)·exp(−τ²/(2σ²)). */
+export function rickerWaveletExpansion(options: WaveletOptions & { sigma?: number } = {}): Expansion<'ricker_wavelet_expansion'> {
+  return make('expansion', 'ricker_wavelet_expansion', options, sch({ ...wavelet, sigma: [is.number, 1.0] }));
+}
+/** `dog_wavelet_expansion(…, sigma_1=1.0, sigma_2=2.0)`: ψ(τ) = N(τ; 0, σ₁) − N(τ; 0, σ₂) (densities). */
+export function dogWaveletExpansion(options: WaveletOptions & { sigma1?: number; sigma2?: number } = {}): Expansion<'dog_wavelet_expansion'> {
+  return make('expansion', 'dog_wavelet_expansion', options, sch({ ...wavelet, sigma1: [is.number, 1.0], sigma2: [is.number, 2.0] }));
+}
+/** `meyer_wavelet_expansion(…)`: ψ(0) = 2/3 + 4/(3π), else (sin(2πτ/3) + (4/3)τ·cos(4πτ/3)) / (πτ − (16π/9)τ³). */
+export function meyerWaveletExpansion(options: WaveletOptions = {}): Expansion<'meyer_wavelet_expansion'> {
+  return make('expansion', 'meyer_wavelet_expansion', options, sch(wavelet));
+}

@@ -68,3 +68,11 @@ export function lphmParameterizedConcatenationFusion(options: FusionBase & { n?:
 export function dualLphmParameterizedConcatenationFusion(options: FusionBase & { n?: number | null; p?: number; q?: number | null; r?: number } = {}): Fusion<'dual_lphm_parameterized_concatenation_fusion'> {
   return make('fusion', 'dual_lphm_parameterized_concatenation_fusion', options, { ...base, n: [is.optional(is.posInt), undefined], p: [is.optional(is.posInt), undefined], q: [is.optional(is.posInt), undefined], r: [is.posInt, 2] });
 }
+/**
+ * `random_matrix_adaption_parameterized_concatenation_fusion(r=2, n)`: W = RMA(w) (l = n + r). Its random
+ * A (n, r) and B (Σdims, r) are not saved by tinybig: compiling needs them as side-car tensors
+ * `…head_fusion.parameter_fabrication.{A,B}` (or `…channel_fusion.parameter_fabrication.{A,B}`).
+ */
+export function randomMatrixAdaptionParameterizedConcatenationFusion(options: FusionBase & { n?: number | null; r?: number } = {}): Fusion<'random_matrix_adaption_parameterized_concatenation_fusion'> {
+  return make('fusion', 'random_matrix_adaption_parameterized_concatenation_fusion', options, { ...base, n: [is.optional(is.posInt), undefined], r: [is.posInt, 2] });
+}

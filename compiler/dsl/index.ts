@@ -13,3 +13,4 @@ export * from './reconciliation.js';
 export * from './remainder.js';
 export * from './fusion.js';
 export * from './module.js';
+export * from './grid.js';

@@ -212,3 +212,145 @@ export interface KanOptions extends Omit<KanLayerOptions, 'm' | 'n'> {
 export function kan(options: KanOptions): Component<'model', 'kan', KanOptions> {
   return make('model', 'kan', options, { ...kanSchema, dims: [is.array(is.posInt), required], width: [is.posInt, 1] });
 }
+
+export interface SvmHeadOptions {
+  m: number;
+  n: number;
+  /** κ: 'linear' (identity), 'gaussian_rbf' or 'inverse_quadratic_rbf' (default 'linear'). */
+  kernel?: 'linear' | 'gaussian_rbf' | 'inverse_quadratic_rbf';
+  baseRange?: readonly number[];
+  numInterval?: number;
+  epsilon?: number;
+  enableBias?: boolean;
+  withLorr?: boolean;
+  r?: number;
+  withResidual?: boolean;
+  channelNum?: number;
+  parametersInitMethod?: string;
+  name?: string;
+  device?: string;
+}
+const svmSchema: Schema = {
+  ...common,
+  kernel: [is.oneOf('linear', 'gaussian_rbf', 'inverse_quadratic_rbf'), 'linear'],
+  baseRange: [is.pair, [-1, 1]],
+  numInterval: [is.posInt, 10],
+  epsilon: [is.number, 1.0],
+  enableBias: [is.bool, false],
+  withLorr: [is.bool, false],
+  r: [is.posInt, 3],
+  withResidual: [is.bool, false],
+  channelNum: [is.posInt, 1],
+};
+/**
+ * `tinybig.head.svm_head`: identity / RBF κ (by `kernel`), identity (or lorr) ψ, zero (or linear) π,
+ * optional BatchNorm1d(n) → Softmax output processing.
+ */
+export function svmHead(options: SvmHeadOptions & { withBatchNorm?: boolean; withSoftmax?: boolean }): Component<'head', 'svm_head', SvmHeadOptions & { withBatchNorm?: boolean; withSoftmax?: boolean }> {
+  return make('head', 'svm_head', options, { ...svmSchema, m: [is.posInt, required], n: [is.posInt, required], parametersInitMethod: [is.string, 'xavier_normal'], withBatchNorm: [is.bool, false], withSoftmax: [is.bool, false] });
+}
+
+export interface SvmLayerOptions extends SvmHeadOptions {
+  /** Number of (shared, identical) heads, default 1. */
+  width?: number;
+}
+/** `tinybig.layer.svm_layer`: `[svm_head] * width` (one shared head), mean fusion. */
+export function svmLayer(options: SvmLayerOptions): Component<'layer', 'svm_layer', SvmLayerOptions> {
+  return make('layer', 'svm_layer', options, { ...svmSchema, m: [is.posInt, required], n: [is.posInt, required], parametersInitMethod: [is.string, 'xavier_normal'], width: [is.posInt, 1] });
+}
+
+export interface SvmOptions extends Omit<SvmLayerOptions, 'm' | 'n' | 'parametersInitMethod'> {
+  dims: readonly number[];
+}
+/** `tinybig.model.svm` (rpn_svm): one svm_layer per consecutive pair of `dims`. */
+export function svm(options: SvmOptions): Component<'model', 'svm', SvmOptions> {
+  return make('model', 'svm', options, { ...svmSchema, dims: [is.array(is.posInt), required], width: [is.posInt, 1] });
+}
+
+export interface NaiveBayesHeadOptions {
+  m: number;
+  n: number;
+  /** κ = naive_<distribution>_expansion (default 'normal'). */
+  distribution?: 'normal' | 'exponential' | 'cauchy' | 'gamma' | 'chi2' | 'laplace';
+  enableBias?: boolean;
+  withLorr?: boolean;
+  r?: number;
+  withResidual?: boolean;
+  channelNum?: number;
+  parametersInitMethod?: string;
+  name?: string;
+  device?: string;
+}
+const naiveBayesSchema: Schema = {
+  ...common,
+  distribution: [is.oneOf('normal', 'exponential', 'cauchy', 'gamma', 'chi2', 'laplace'), 'normal'],
+  enableBias: [is.bool, false],
+  withLorr: [is.bool, false],
+  r: [is.posInt, 3],
+  withResidual: [is.bool, false],
+  channelNum: [is.posInt, 1],
+};
+/** `tinybig.head.naive_bayes_head`: naive_<distribution>_expansion κ, identity (or lorr) ψ, zero (or linear) π. */
+export function naiveBayesHead(options: NaiveBayesHeadOptions): Component<'head', 'naive_bayes_head', NaiveBayesHeadOptions> {
+  return make('head', 'naive_bayes_head', options, { ...naiveBayesSchema, m: [is.posInt, required], n: [is.posInt, required], parametersInitMethod: [is.string, 'xavier_normal'] });
+}
+export interface NaiveBayesLayerOptions extends NaiveBayesHeadOptions {
+  width?: number;
+}
+/** `tinybig.layer.naive_bayes_layer`: `[naive_bayes_head] * width` (one shared head), mean fusion. */
+export function naiveBayesLayer(options: NaiveBayesLayerOptions): Component<'layer', 'naive_bayes_layer', NaiveBayesLayerOptions> {
+  return make('layer', 'naive_bayes_layer', options, { ...naiveBayesSchema, m: [is.posInt, required], n: [is.posInt, required], parametersInitMethod: [is.string, 'xavier_normal'], width: [is.posInt, 1] });
+}
+export interface NaiveBayesOptions extends Omit<NaiveBayesLayerOptions, 'm' | 'n' | 'parametersInitMethod'> {
+  dims: readonly number[];
+}
+/** `tinybig.model.naive_bayes`: one naive_bayes_layer per consecutive pair of `dims`. */
+export function naiveBayes(options: NaiveBayesOptions): Component<'model', 'naive_bayes', NaiveBayesOptions> {
+  return make('model', 'naive_bayes', options, { ...naiveBayesSchema, dims: [is.array(is.posInt), required], width: [is.posInt, 1] });
+}
+
+export interface PgmHeadOptions {
+  m: number;
+  n: number;
+  /** Only 'normal' (κ = combinatorial_normal_expansion). */
+  distribution?: 'normal';
+  d?: number;
+  withReplacement?: boolean;
+  enableBias?: boolean;
+  withLorr?: boolean;
+  r?: number;
+  withResidual?: boolean;
+  channelNum?: number;
+  parametersInitMethod?: string;
+  name?: string;
+  device?: string;
+}
+const pgmSchema: Schema = {
+  ...common,
+  distribution: [is.oneOf('normal'), 'normal'],
+  d: [is.posInt, 2],
+  withReplacement: [is.bool, false],
+  enableBias: [is.bool, false],
+  withLorr: [is.bool, false],
+  r: [is.posInt, 3],
+  withResidual: [is.bool, false],
+  channelNum: [is.posInt, 1],
+};
+/** `tinybig.head.pgm_head`: combinatorial_normal_expansion(d) κ, identity (or lorr) ψ, zero (or linear) π. */
+export function pgmHead(options: PgmHeadOptions): Component<'head', 'pgm_head', PgmHeadOptions> {
+  return make('head', 'pgm_head', options, { ...pgmSchema, m: [is.posInt, required], n: [is.posInt, required], parametersInitMethod: [is.string, 'xavier_normal'] });
+}
+export interface PgmLayerOptions extends PgmHeadOptions {
+  width?: number;
+}
+/** `tinybig.layer.pgm_layer`: `[pgm_head] * width` (one shared head), mean fusion. */
+export function pgmLayer(options: PgmLayerOptions): Component<'layer', 'pgm_layer', PgmLayerOptions> {
+  return make('layer', 'pgm_layer', options, { ...pgmSchema, m: [is.posInt, required], n: [is.posInt, required], parametersInitMethod: [is.string, 'xavier_normal'], width: [is.posInt, 1] });
+}
+export interface PgmOptions extends Omit<PgmLayerOptions, 'm' | 'n' | 'parametersInitMethod'> {
+  dims: readonly number[];
+}
+/** `tinybig.model.pgm` (rpn_pgm): one pgm_layer per consecutive pair of `dims`. */
+export function pgm(options: PgmOptions): Component<'model', 'pgm', PgmOptions> {
+  return make('model', 'pgm', options, { ...pgmSchema, dims: [is.array(is.posInt), required], width: [is.posInt, 1] });
+}

@@ -89,6 +89,29 @@ function lowerCore(b: GraphBuilder, x: Value, e: ExpansionSpec, ws: WeightSource
     case 'fibonacci_expansion':
     case 'lucas_expansion':
       return polynomial(b, x, e);
+    case 'normal_expansion':
+    case 'cauchy_expansion':
+    case 'chi2_expansion':
+    case 'gamma_expansion':
+    case 'laplace_expansion':
+    case 'exponential_expansion':
+    case 'hybrid_probabilistic_expansion':
+    case 'naive_normal_expansion':
+    case 'naive_cauchy_expansion':
+    case 'naive_chi2_expansion':
+    case 'naive_gamma_expansion':
+    case 'naive_laplace_expansion':
+    case 'naive_exponential_expansion':
+      return probabilistic(b, x, e);
+    case 'combinatorial_normal_expansion':
+      return combinatorialNormal(b, x, e);
+    case 'harr_wavelet_expansion':
+    case 'beta_wavelet_expansion':
+    case 'shannon_wavelet_expansion':
+    case 'ricker_wavelet_expansion':
+    case 'dog_wavelet_expansion':
+    case 'meyer_wavelet_expansion':
+      return waveletExpansion(b, x, e);
     case 'nested_expansion': {
       let y = x;
       for (const c of e.children) y = lowerExpansion(b, y, c, ws);
@@ -232,4 +255,211 @@ function polynomial(b: GraphBuilder, x: Value, e: ExpansionSpec): Value {
   }
   if (Ps.length === 1) return Ps[0];
   return b.reshape(b.concat(Ps.map((p) => b.unsqueeze(p, [2])), 2), [-1, e.m * d]);
+}
+
+// ---- probabilistic expansions (§7.4) -------------------------------------------------------------
+
+/** One log-density block: which distribution, its parameters, and on which input (x, u or v). */
+type Density =
+  | { kind: 'normal'; mu: number; sigma: number }
+  | { kind: 'cauchy'; mu: number; gamma: number }
+  | { kind: 'laplace'; mu: number; s: number }
+  | { kind: 'exponential'; rate: number; on: 'u' }
+  | { kind: 'gamma'; alpha: number; rate: number; on: 'u' | 'v' };
+
+const N = (mu: number, sigma: number): Density => ({ kind: 'normal', mu, sigma });
+const C = (mu: number, gamma: number): Density => ({ kind: 'cauchy', mu, gamma });
+const L = (mu: number, s: number): Density => ({ kind: 'laplace', mu, s });
+const E = (rate: number): Density => ({ kind: 'exponential', rate, on: 'u' });
+const G = (alpha: number, rate: number, on: 'u' | 'v' = 'u'): Density => ({ kind: 'gamma', alpha, rate, on });
+/** Chi2(k) = Gamma(k/2, rate ½). */
+const X2 = (k: number, on: 'u' | 'v'): Density => G(k / 2, 0.5, on);
+
+/** The blocks of every probabilistic expansion, in tinybig's order (each m wide). */
+const DENSITIES: Record<string, Density[]> = {
+  normal_expansion: [N(0, 1), N(1, 1), N(-1, 1), N(0, 0.1), N(1, 0.1), N(-1, 0.1)],
+  cauchy_expansion: [C(0, 1), C(0, 0.5), C(1, 1), C(1, 0.5), C(-1, 1), C(-1, 0.5)],
+  chi2_expansion: [X2(1, 'v'), X2(2, 'v')],
+  gamma_expansion: [G(0.5, 1), G(0.5, 2), G(1, 1), G(1, 2), G(2, 1), G(2, 2)],
+  laplace_expansion: [L(0, 1), L(0, 2), L(1, 1), L(1, 2), L(-1, 1), L(-1, 2)],
+  exponential_expansion: [E(0.5), E(0.75), E(1), E(2), E(3), E(5)],
+  hybrid_probabilistic_expansion: [N(0, 1), C(0, 1), X2(1, 'u'), G(0.5, 1), L(0, 1), E(1)],
+  naive_normal_expansion: [N(0, 1)],
+  naive_cauchy_expansion: [C(0, 1)],
+  naive_chi2_expansion: [X2(1, 'v')],
+  naive_gamma_expansion: [G(0.5, 1)],
+  naive_laplace_expansion: [L(0, 1)],
+  naive_exponential_expansion: [E(0.5)],
+};
+
+/** lgamma of the shape parameters that occur (α ∈ {0.5, 1, 2}). */
+function lgammaConst(alpha: number): number {
+  if (alpha === 0.5) return 0.5 * Math.log(Math.PI); // Γ(½) = √π
+  if (alpha === 1 || alpha === 2) return 0;
+  return lanczosLgamma(alpha);
+}
+
+function probabilistic(b: GraphBuilder, x: Value, e: ExpansionSpec): Value {
+  const blocks = DENSITIES[e.type];
+  if (!blocks) return fail('RPN4101', `no lowering for expansion ${e.type}`);
+  let u: Value | undefined;
+  let v: Value | undefined;
+  const getU = () => (u ??= b.add(b.mul(b.sigmoid(x), 0.99), 0.001)); // 0.99·σ(x) + 0.001
+  const getV = () => (v ??= b.add(b.sigmoid(x), 0.001)); // σ(x) + 0.001
+  const shifted = (mu: number) => (mu === 0 ? x : b.sub(x, mu));
+  const out = blocks.map((d): Value => {
+    switch (d.kind) {
+      case 'normal': {
+        // −(x−μ)²/(2σ²) − ln σ − ln √(2π)
+        const z = shifted(d.mu);
+        return b.add(b.mul(b.mul(z, z), -1 / (2 * d.sigma * d.sigma)), -Math.log(d.sigma) - Math.log(Math.sqrt(2 * Math.PI)));
+      }
+      case 'cauchy': {
+        // −ln π − ln γ − log1p(((x−μ)/γ)²)
+        const z = b.div(shifted(d.mu), d.gamma);
+        return b.sub(-Math.log(Math.PI) - Math.log(d.gamma), b.log(b.add(b.mul(z, z), 1)));
+      }
+      case 'laplace':
+        // −ln(2s) − |x−μ|/s
+        return b.sub(-Math.log(2 * d.s), b.div(b.abs(shifted(d.mu)), d.s));
+      case 'exponential':
+        // ln λ − λ·u
+        return b.sub(Math.log(d.rate), b.mul(getU(), d.rate));
+      case 'gamma': {
+        // α ln β + (α−1) ln t − β t − lgamma(α)
+        const t = d.on === 'u' ? getU() : getV();
+        const c = d.alpha * Math.log(d.rate) - lgammaConst(d.alpha);
+        const lin = b.sub(c, b.mul(t, d.rate));
+        return d.alpha === 1 ? lin : b.add(lin, b.mul(b.log(t), d.alpha - 1));
+      }
+    }
+  });
+  return out.length === 1 ? out[0] : b.concat(out, 1);
+}
+
+// ---- combinatorial_normal_expansion (§7.5) -------------------------------------------------------
+
+/** The r-subsets of {0..m−1} in lexicographic order (itertools.combinations order). */
+export function combinations(m: number, r: number): number[][] {
+  const out: number[][] = [];
+  const cur: number[] = [];
+  const rec = (start: number) => {
+    if (cur.length === r) return void out.push([...cur]);
+    for (let i = start; i < m; i++) {
+      cur.push(i);
+      rec(i + 1);
+      cur.pop();
+    }
+  };
+  rec(0);
+  return out;
+}
+
+function combinatorialNormal(b: GraphBuilder, x: Value, e: ExpansionSpec): Value {
+  // value = −½(r·ln 2π + Σ_{i∈c} x_i²) = x² · S + c with S[i, col] = −½ for i ∈ subset(col)
+  const m = e.m;
+  const subsets: number[][] = [];
+  for (let r = 1; r <= (e.options.d as number); r++) subsets.push(...combinations(m, r));
+  const D = subsets.length;
+  const S = new Array<number>(m * D).fill(0);
+  subsets.forEach((c, col) => c.forEach((i) => (S[i * D + col] = -0.5)));
+  const bias = subsets.map((c) => -0.5 * c.length * Math.log(2 * Math.PI));
+  const sq = b.mul(x, x);
+  const y = b.matmul(sq, b.constant(float32s(S, [m, D]), `${e.prefix}combinations`));
+  return b.add(y, b.constant(float32s(bias), `${e.prefix}log_normaliser`));
+}
+
+// ---- discrete wavelet expansions (§7.6) ----------------------------------------------------------
+
+function waveletExpansion(b: GraphBuilder, x: Value, e: ExpansionSpec): Value {
+  const o = e.options;
+  const [d, S, T, a, bb] = ['d', 's', 't', 'a', 'b'].map((k) => o[k] as number);
+  const m = e.m;
+  const combos: Value[] = [];
+  for (let si = 0; si < S; si++)
+    for (let ti = 0; ti < T; ti++) {
+      // τ = x / a^{s_i} − t_i·b ;  ψ_{s_i,t_i}(x) = a^{−s_i/2}·ψ(τ)
+      const as = a ** si;
+      let tau = as === 1 ? x : b.div(x, as);
+      if (ti * bb !== 0) tau = b.sub(tau, ti * bb);
+      const psi = motherWavelet(b, tau, e);
+      const scale = 1 / Math.sqrt(as);
+      combos.push(scale === 1 ? psi : b.mul(psi, scale));
+    }
+  const W = m * S * T;
+  // feature-major: index j·(s·t) + s_i·t + t_i
+  const w = combos.length === 1 ? combos[0] : b.reshape(b.concat(combos.map((c) => b.unsqueeze(c, [2])), 2), [-1, W]);
+  if (d <= 1) return w;
+  // degree blocks 1..d of ordered products (index (prev)·W + i_k), as taylor_expansion
+  const blocks: Value[] = [w];
+  let cur = w;
+  let width = W;
+  for (let k = 2; k <= d; k++) {
+    width *= W;
+    cur = b.reshape(b.mul(b.unsqueeze(cur, [2]), b.unsqueeze(w, [1])), [-1, width]);
+    blocks.push(cur);
+  }
+  return b.concat(blocks, 1);
+}
+
+function motherWavelet(b: GraphBuilder, tau: Value, e: ExpansionSpec): Value {
+  const o = e.options;
+  const sq = (v: Value) => b.mul(v, v);
+  switch (e.type) {
+    case 'harr_wavelet_expansion': {
+      // 1 on [0, ½), −1 on [½, 1), 0 elsewhere = 1[τ≥0] − 2·1[τ≥½] + 1[τ≥1]
+      const ge = (c: number) => b.cast(b.greaterOrEqual(tau, c), 'float32');
+      return b.add(b.sub(ge(0), b.mul(ge(0.5), 2)), ge(1));
+    }
+    case 'beta_wavelet_expansion': {
+      const alpha = o.alpha as number;
+      const beta = o.beta as number;
+      // if any τ of the whole (batch × m) tensor is outside [0, 1], τ := sigmoid(τ) for all of it
+      const lo = b.reduceMin(tau, [], true);
+      const hi = b.reduceMax(tau, [], true);
+      const sig = b.sigmoid(tau);
+      const t = b.where(b.less(1, hi), sig, b.where(b.greaterOrEqual(lo, 0), tau, sig));
+      const coeff = Math.exp(lanczosLgamma(alpha + beta) - lanczosLgamma(alpha) - lanczosLgamma(beta)); // 1/B(α, β)
+      const power = (v: Value, p: number): Value | undefined => (p === 0 ? undefined : p === 1 ? v : b.pow(v, p));
+      const f1 = power(t, alpha - 1);
+      const f2 = power(b.sub(1, t), beta - 1);
+      const prod = f1 && f2 ? b.mul(f1, f2) : f1 ?? f2;
+      // α = β = 1: ψ ≡ 1/B(1,1) = 1 (torch's τ⁰ is 1 everywhere)
+      return prod ? b.mul(prod, coeff) : b.add(b.mul(t, 0), coeff);
+    }
+    case 'shannon_wavelet_expansion':
+      // (sin 2πτ − sin πτ)/(πτ); NaN at τ = 0 as in tinybig
+      return b.div(b.sub(b.sin(b.mul(tau, 2 * Math.PI)), b.sin(b.mul(tau, Math.PI))), b.mul(tau, Math.PI));
+    case 'ricker_wavelet_expansion': {
+      const sigma = o.sigma as number;
+      const term1 = b.mul(b.sub(1, sq(b.div(tau, sigma))), 2 / (Math.sqrt(3 * sigma) * Math.PI ** 0.25));
+      const term2 = b.exp(b.div(b.neg(sq(tau)), 2 * sigma * sigma));
+      return b.mul(term1, term2);
+    }
+    case 'dog_wavelet_expansion': {
+      const gauss = (s: number) => b.mul(b.exp(b.mul(sq(b.div(tau, s)), -0.5)), 1 / Math.sqrt(2 * Math.PI * s * s));
+      return b.sub(gauss(o.sigma1 as number), gauss(o.sigma2 as number));
+    }
+    case 'meyer_wavelet_expansion': {
+      // τ = 0: 2/3 + 4/(3π); else (sin(2πτ/3) + (4/3)τ cos(4πτ/3)) / (πτ − (16π/9)τ³)
+      const num = b.add(b.sin(b.mul(tau, (2 * Math.PI) / 3)), b.mul(b.mul(tau, 4 / 3), b.cos(b.mul(tau, (4 * Math.PI) / 3))));
+      const den = b.sub(b.mul(tau, Math.PI), b.mul(b.mul(sq(tau), tau), (16 * Math.PI) / 9));
+      const f = b.div(num, den);
+      const atZero = 2 / 3 + 4 / (3 * Math.PI);
+      return b.where(b.less(tau, 0), f, b.where(b.less(0, tau), f, atZero));
+    }
+    default:
+      return fail('RPN4101', `no lowering for expansion ${e.type}`);
+  }
+}
+
+/** ln Γ(z) for z > 0 (Lanczos, g = 7, n = 9; ~1e-15 relative), used for constant parameters only. */
+export function lanczosLgamma(z: number): number {
+  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  if (z < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * z))) - lanczosLgamma(1 - z);
+  z -= 1;
+  let s = c[0];
+  for (let i = 1; i < 9; i++) s += c[i] / (z + i);
+  const t = z + 7.5;
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(s);
 }

@@ -5,7 +5,7 @@ import type { GraphBuilder } from '../../ir/builder.js';
 import type { Value } from '../../ir/graph.js';
 import { float32s } from '../../ir/tensor.js';
 import { fail } from '../diagnostics.js';
-import type { WeightSource } from '../spec/params.js';
+import { reconciliationExtras, type WeightSource } from '../spec/params.js';
 import type { FusionSpec } from '../spec/types.js';
 import { lowerProcessList } from './processing.js';
 import { lowerReconciliation } from './reconciliation.js';
@@ -60,9 +60,10 @@ export function lowerFusion(b: GraphBuilder, inputs: Value[], f: FusionSpec, par
     case 'lowrank_parameterized_concatenation_fusion':
     case 'hm_parameterized_concatenation_fusion':
     case 'lphm_parameterized_concatenation_fusion':
-    case 'dual_lphm_parameterized_concatenation_fusion': {
+    case 'dual_lphm_parameterized_concatenation_fusion':
+    case 'random_matrix_adaption_parameterized_concatenation_fusion': {
       const w = b.constant(float32s([...param!], [1, f.l]), f.paramKey);
-      const W = lowerReconciliation(b, w, f.reconciliation!);
+      const W = lowerReconciliation(b, w, f.reconciliation!, reconciliationExtras(f.reconciliation!, ws));
       y = b.matmul(K === 1 ? xs[0] : b.concat(xs, 1), b.transpose(W, [1, 0]));
       break;
     }

@@ -5,7 +5,7 @@
 import type { GraphBuilder } from '../../ir/builder.js';
 import type { Value } from '../../ir/graph.js';
 import { float32s } from '../../ir/tensor.js';
-import { headParams, type WeightSource } from '../spec/params.js';
+import { headParams, reconciliationExtras, type WeightSource } from '../spec/params.js';
 import type { HeadSpec } from '../spec/types.js';
 import { lowerExpansion } from './expansion.js';
 import { lowerFusion } from './fusion.js';
@@ -18,6 +18,7 @@ export function lowerHead(b: GraphBuilder, x: Value, h: HeadSpec, ws: WeightSour
   const x0 = lowerProcessList(b, x, h.inputProcess, ws);
   const kappa = lowerExpansion(b, x0, h.expansion, ws);
   const bias = params.b ? b.constant(float32s([...params.b]), `${h.prefix}b`) : undefined;
+  const extras = h.reconciliation ? reconciliationExtras(h.reconciliation, ws) : {};
   const channels: Value[] = [];
   for (let c = 0; c < h.channelNum; c++) {
     if (!h.reconciliation) {
@@ -26,7 +27,7 @@ export function lowerHead(b: GraphBuilder, x: Value, h: HeadSpec, ws: WeightSour
     }
     const name = h.channelNum > 1 ? `${h.prefix}w.${c}` : `${h.prefix}w`;
     const w = h.reconciliation.l > 0 ? b.constant(float32s([...params.w[c]], [1, h.reconciliation.l]), name) : undefined;
-    const W = lowerReconciliation(b, w, h.reconciliation); // (n, D)
+    const W = lowerReconciliation(b, w, h.reconciliation, extras); // (n, D)
     let y = b.matmul(kappa, b.transpose(W, [1, 0]));
     if (bias) y = b.add(y, bias);
     channels.push(y);

@@ -8,6 +8,7 @@ import { fusionParam, type WeightSource } from '../spec/params.js';
 import type { ModelSpec } from '../spec/types.js';
 import { lowerFusion } from './fusion.js';
 import { lowerHead } from './head.js';
+import { lowerGridHead } from './grid.js';
 
 export const INPUT_NAME = 'x';
 export const OUTPUT_NAME = 'y';
@@ -16,7 +17,7 @@ export function lowerModel(spec: ModelSpec, ws: WeightSource): Graph {
   const b = new GraphBuilder();
   let x: Value = b.input(INPUT_NAME, ['batch', spec.m]);
   for (const layer of spec.layers) {
-    const heads = layer.heads.map((h) => lowerHead(b, x, h, ws));
+    const heads = layer.heads.map((h) => (h.grid ? lowerGridHead(b, x, h, ws) : lowerHead(b, x, h, ws)));
     x = layer.headFusion ? lowerFusion(b, heads, layer.headFusion, fusionParam(layer.headFusion, ws), ws) : heads[0];
   }
   b.output(x, OUTPUT_NAME);

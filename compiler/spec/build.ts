@@ -1,12 +1,13 @@
 /**
  * DSL value -> validated ModelSpec. tinybig's built-in layers and models (perceptron_layer,
- * kan_layer, mlp, kan) are expanded here into plain layers and heads, with tinybig's construction
+ * kan_layer, svm/naive_bayes/pgm layers, mlp, kan, svm, naive_bayes, pgm) are expanded here into plain layers and heads, with tinybig's construction
  * logic and weight-key numbering. Every dimension error points at the option that is wrong.
  */
 import { type Component, isComponent } from '../dsl/component.js';
 import { DiagnosticError, type Diagnostic, type SourceSpan, diag } from '../diagnostics.js';
 import { getSpan, optionSpan, setSpan } from '../spans.js';
 import { expansionD, reconciliationHasParameters, reconciliationSizes } from './sizes.js';
+import { GRID_HEAD_TYPES, type GridBuildHelpers, GeometryError, buildGridHead, cnnLayerOptions } from './grid.js';
 import type { ExpansionSpec, FusionSpec, HeadSpec, LayerSpec, ModelSpec, ProcessSpec, ReconciliationSpec, RemainderSpec } from './types.js';
 
 /** Validation diagnostics codes (RPN2xxx). */
@@ -22,6 +23,7 @@ export const SPEC_CODES = {
   RPN2107: 'a head without a reconciliation must have D = n',
   RPN2108: 'a fusion configuration that tinybig cannot run',
   RPN2109: 'an option value outside what the component accepts',
+  RPN2110: 'a component that tinybig evaluates non-deterministically (fresh random draws at every call)',
   RPN2201: 'warning: a BatchNorm normalises over the batch (no running statistics in the weights)',
 } as const;
 
@@ -119,6 +121,33 @@ function modelLayers(ctx: Ctx, v: Component): Component[] | undefined {
         },
       }));
     }
+    case 'svm': {
+      // tinybig.model.rpn_svm: svm_layer(m, n, enable_bias, kernel, base_range, num_interval, epsilon, with_lorr, r,
+      // with_residual, channel_num, width) per consecutive pair of dims.
+      const dims = o.dims as number[];
+      if (dims.length < 2) return void ctx.error('RPN2109', 'svm needs at least two dims (input and output width)', v, 'dims');
+      return dims.slice(0, -1).map((m, i) => derived(v, {
+        kind: 'layer', type: 'svm_layer', options: {
+          m, n: dims[i + 1], enableBias: o.enableBias, kernel: o.kernel, baseRange: o.baseRange, numInterval: o.numInterval, epsilon: o.epsilon,
+          withLorr: o.withLorr, r: o.r, withResidual: o.withResidual, channelNum: o.channelNum, width: o.width, parametersInitMethod: 'xavier_normal',
+        },
+      }));
+    }
+    case 'naive_bayes':
+    case 'pgm': {
+      // tinybig.model.rpn_naive_bayes / rpn_pgm: naive_bayes_layer / pgm_layer(m, n, enable_bias, distribution,
+      // [d, with_replacement,] with_lorr, r, with_residual, channel_num, width) per consecutive pair of dims.
+      const dims = o.dims as number[];
+      if (dims.length < 2) return void ctx.error('RPN2109', `${v.type} needs at least two dims (input and output width)`, v, 'dims');
+      const { dims: _dims, name: _name, ...layerOpts } = o;
+      void _dims;
+      void _name;
+      return dims.slice(0, -1).map((m, i) => derived(v, {
+        kind: 'layer', type: `${v.type}_layer`, options: { ...layerOpts, m, n: dims[i + 1], parametersInitMethod: 'xavier_normal' },
+      }));
+    }
+    case 'cnn':
+      return gridModelLayers(ctx, v);
     default:
       ctx.error('RPN2002', `model '${v.type}' is not supported yet`, v);
       return undefined;
@@ -159,6 +188,32 @@ function buildLayer(ctx: Ctx, v: Component, index: number, prefix: string): Laye
       shared = true;
       break;
     }
+    case 'svm_layer': {
+      // tinybig: heads = [svm_head(...)] * width (with_batch_norm / with_softmax left at False)
+      const { width, ...headOpts } = o;
+      const h = derived(v, { kind: 'head', type: 'svm_head', options: { ...headOpts, withBatchNorm: false, withSoftmax: false } });
+      headComps = Array.from({ length: width as number }, () => h);
+      shared = true;
+      break;
+    }
+    case 'naive_bayes_layer':
+    case 'pgm_layer': {
+      // tinybig: heads = [naive_bayes_head(...)] * width / [pgm_head(...)] * width
+      const { width, ...headOpts } = o;
+      const h = derived(v, { kind: 'head', type: v.type.replace(/_layer$/, '_head'), options: headOpts });
+      headComps = Array.from({ length: width as number }, () => h);
+      shared = true;
+      break;
+    }
+    case 'grid_interdependence_layer':
+    case 'grid_compression_layer': {
+      // tinybig: [grid_interdependence_head(...)] * width (shared) / one grid_compression_head; m, n come from the geometry.
+      const { width, ...headOpts } = o;
+      const h = derived(v, { kind: 'head', type: v.type.replace(/_layer$/, '_head'), options: headOpts });
+      headComps = Array.from({ length: (width as number | undefined) ?? 1 }, () => h);
+      shared = headComps.length > 1 || v.type === 'grid_interdependence_layer';
+      break;
+    }
     default:
       return void ctx.error('RPN2002', `layer '${v.type}' is not supported yet`, v);
   }
@@ -193,7 +248,7 @@ function buildLayer(ctx: Ctx, v: Component, index: number, prefix: string): Laye
   return { index, prefix, type: v.type, m: o.m as number, n, heads, sharedHeads: shared, headFusion, source: v };
 }
 
-/** tinybig's perceptron_head / kan_head expand into a generic head. */
+/** tinybig's perceptron_head / kan_head / svm_head / naive_bayes_head / pgm_head expand into a generic head. */
 function headOptions(ctx: Ctx, v: Component): Opts | undefined {
   const o = v.options as Opts;
   const mk = (kind: Component['kind'], type: string, options: Opts): Component => derived(v, { kind, type, options });
@@ -225,6 +280,30 @@ function headOptions(ctx: Ctx, v: Component): Opts | undefined {
       const rem = mk('remainder', 'linear_remainder', { requireParameters: true, enableBias: false, activationFunctions: [mk('processing', 'SiLU', {})] });
       return { m: o.m, n: o.n, channelNum: o.channelNum, dataTransformation: exp, parameterFabrication: rec, remainder: rem };
     }
+    case 'svm_head': {
+      const rbf = { baseRange: o.baseRange, numInterval: o.numInterval, epsilon: o.epsilon };
+      const exp = o.kernel === 'gaussian_rbf'
+        ? mk('expansion', 'gaussian_rbf_expansion', rbf)
+        : o.kernel === 'inverse_quadratic_rbf'
+          ? mk('expansion', 'inverse_quadratic_rbf_expansion', rbf)
+          : mk('expansion', 'identity_expansion', {});
+      const rec = o.withLorr ? mk('reconciliation', 'lorr_reconciliation', { r: o.r, enableBias: o.enableBias }) : mk('reconciliation', 'identity_reconciliation', { enableBias: o.enableBias });
+      const rem = o.withResidual ? mk('remainder', 'linear_remainder', { requireParameters: true, enableBias: false }) : mk('remainder', 'zero_remainder', {});
+      const out: Component[] = [];
+      if (o.withBatchNorm) out.push(mk('processing', 'BatchNorm1d', { numFeatures: o.n, eps: 1e-5, momentum: 0.1, affine: true, trackRunningStats: true }));
+      if (o.withSoftmax) out.push(mk('processing', 'Softmax', { dim: -1 }));
+      return { m: o.m, n: o.n, channelNum: o.channelNum, dataTransformation: exp, parameterFabrication: rec, remainder: rem, outputProcessFunctions: out };
+    }
+    case 'naive_bayes_head':
+    case 'pgm_head': {
+      // κ: naive_<distribution>_expansion / combinatorial_normal_expansion(d, with_replacement); ψ, π as svm_head
+      const exp = v.type === 'pgm_head'
+        ? mk('expansion', 'combinatorial_normal_expansion', { d: o.d, withReplacement: o.withReplacement })
+        : mk('expansion', `naive_${o.distribution as string}_expansion`, {});
+      const rec = o.withLorr ? mk('reconciliation', 'lorr_reconciliation', { r: o.r, enableBias: o.enableBias }) : mk('reconciliation', 'identity_reconciliation', { enableBias: o.enableBias });
+      const rem = o.withResidual ? mk('remainder', 'linear_remainder', { requireParameters: true, enableBias: false }) : mk('remainder', 'zero_remainder', {});
+      return { m: o.m, n: o.n, channelNum: o.channelNum, dataTransformation: exp, parameterFabrication: rec, remainder: rem };
+    }
     default:
       ctx.error('RPN2002', `head '${v.type}' is not supported yet`, v);
       return undefined;
@@ -232,6 +311,7 @@ function headOptions(ctx: Ctx, v: Component): Opts | undefined {
 }
 
 function buildHead(ctx: Ctx, v: Component, prefix: string, where: { standalone: boolean; m?: number; n?: number }): HeadSpec | undefined {
+  if (GRID_HEAD_TYPES.has(v.type)) return buildGridHead(v, prefix, gridHelpers(ctx));
   const o = headOptions(ctx, v);
   if (!o) return undefined;
   // Inside a layer, m and n may be omitted (Python needs them, rpnc infers them from the layer).
@@ -300,6 +380,10 @@ function buildExpansion(ctx: Ctx, v: Component, m: number, prefix: string): Expa
     }
     if (v.type === 'nested_expansion') D = width;
   } else {
+    if (v.type === 'combinatorial_expansion') {
+      return void ctx.error('RPN2002', 'combinatorial_expansion is not supported: in tinybig its forward returns a Python list of tensors (the r-subsets), not a (batch, D) tensor, so it cannot be a head\'s data transformation', v, undefined, 'use combinatorialNormalExpansion({ d })');
+    }
+    if (v.type.endsWith('_wavelet_expansion') && !checkWavelet(ctx, v, o)) return undefined;
     D = expansionD(v.type, o, m);
     if (D === undefined) return void ctx.error('RPN2002', `expansion '${v.type}' is not supported yet`, v);
   }
@@ -311,12 +395,35 @@ function buildExpansion(ctx: Ctx, v: Component, m: number, prefix: string): Expa
   return { type: v.type, options: o, m, D, pre, post, children, prefix, source: v };
 }
 
+/** tinybig's discrete_wavelet / beta / ricker / dog constructor checks (they raise ValueError). */
+function checkWavelet(ctx: Ctx, v: Component, o: Opts): boolean {
+  const bad = (option: string, message: string) => (ctx.error('RPN2109', `${v.type}: ${message}`, v, option), false);
+  if ((o.a as number) < 1) return bad('a', `a = ${o.a} but tinybig requires a ≥ 1`);
+  if ((o.b as number) < 0) return bad('b', `b = ${o.b} but tinybig requires b ≥ 0`);
+  if (v.type === 'beta_wavelet_expansion') {
+    if ((o.alpha as number) < 1) return bad('alpha', `alpha = ${o.alpha} but tinybig requires alpha ≥ 1`);
+    if ((o.beta as number) < 1) return bad('beta', `beta = ${o.beta} but tinybig requires beta ≥ 1`);
+  }
+  if (v.type === 'ricker_wavelet_expansion' && (o.sigma as number) < 0) return bad('sigma', `sigma = ${o.sigma} but tinybig requires sigma ≥ 0`);
+  if (v.type === 'dog_wavelet_expansion') {
+    if ((o.sigma1 as number) < 0) return bad('sigma1', `sigma1 = ${o.sigma1} but tinybig requires sigma_1 ≥ 0`);
+    if ((o.sigma2 as number) < 0) return bad('sigma2', `sigma2 = ${o.sigma2} but tinybig requires sigma_2 ≥ 0`);
+  }
+  return true;
+}
+
 function buildReconciliation(ctx: Ctx, v: Component, n: number, D: number, prefix: string): ReconciliationSpec | undefined {
+  if (v.type === 'masking_reconciliation' && (v.options as Opts).fixedMask === false) {
+    return void ctx.error('RPN2110', 'masking_reconciliation with fixedMask: false draws a fresh random mask at every call (every channel, every forward), so tinybig\'s output is not deterministic and cannot be compiled', v, 'fixedMask', 'use fixedMask: true and pass the mask tinybig drew (…parameter_fabrication.mask_matrix) as a side-car tensor');
+  }
   const sizes = reconciliationSizes(v.type, v.options as Opts, n, D);
   if (typeof sizes === 'string') {
     if (sizes.startsWith('unsupported')) return void ctx.error('RPN2002', `reconciliation '${v.type}' is not supported yet`, v);
     const opt = sizes.startsWith('p=') ? 'p' : sizes.startsWith('q=') ? 'q' : undefined;
-    return void ctx.error('RPN2104', `${v.type} does not fit the head (n = ${n}, D = ${D}): ${sizes}`, v, opt, 'choose p dividing n and q dividing D (or omit them to use tinybig\'s defaults)');
+    const hint = v.type === 'duplicated_diagonal_padding_reconciliation'
+      ? `set p: ${n} and q: ${n} (n = ${n} must divide D = ${D}), or use duplicatedPaddingReconciliation`
+      : 'choose p dividing n and q dividing D (or omit them to use tinybig\'s defaults)';
+    return void ctx.error('RPN2104', `${v.type} does not fit the head (n = ${n}, D = ${D}): ${sizes}`, v, opt, hint);
   }
   return { type: v.type, options: sizes.options, n, D, l: sizes.l, prefix, source: v };
 }
@@ -347,6 +454,7 @@ const FUSION_TYPES = new Set([
   'mean_fusion', 'sum_fusion', 'max_fusion', 'min_fusion', 'prod_fusion', 'median_fusion', 'summation_fusion', 'average_fusion',
   'weighted_summation_fusion', 'concatenation_fusion', 'parameterized_concatenation_fusion', 'lowrank_parameterized_concatenation_fusion',
   'hm_parameterized_concatenation_fusion', 'lphm_parameterized_concatenation_fusion', 'dual_lphm_parameterized_concatenation_fusion',
+  'random_matrix_adaption_parameterized_concatenation_fusion',
 ]);
 const FUSION_RECON: Record<string, string> = {
   parameterized_concatenation_fusion: 'identity_reconciliation',
@@ -354,6 +462,7 @@ const FUSION_RECON: Record<string, string> = {
   hm_parameterized_concatenation_fusion: 'hm_reconciliation',
   lphm_parameterized_concatenation_fusion: 'lphm_reconciliation',
   dual_lphm_parameterized_concatenation_fusion: 'dual_lphm_reconciliation',
+  random_matrix_adaption_parameterized_concatenation_fusion: 'random_matrix_adaption_reconciliation',
 };
 
 function buildFusion(ctx: Ctx, v: Component, inputDims: number[], paramKey: string, prefix: string): FusionSpec | undefined {
@@ -420,4 +529,24 @@ function processList(ctx: Ctx, slot: unknown, prefix: string, width: number): Pr
     out.push({ type: c.type, options: o, prefix: itemPrefix, width, source: c });
   }
   return out;
+}
+
+/** Grid heads and the cnn model (compiler/spec/grid.ts) use this file's builders through these helpers. */
+function gridHelpers(ctx: Ctx): GridBuildHelpers {
+  return {
+    error: (message, at, option, hint, code = 'RPN2109') => ctx.error(code, message, at, option, hint),
+    reconciliation: (c, n, D, prefix) => buildReconciliation(ctx, c, n, D, prefix),
+    remainder: (c, head, m, n, prefix) => buildRemainder(ctx, c, head, m, n, n, prefix),
+    process: (slot, prefix, width) => processList(ctx, slot, prefix, width),
+    derived,
+  };
+}
+
+function gridModelLayers(ctx: Ctx, v: Component): Component[] | undefined {
+  try {
+    return cnnLayerOptions(v.options as Opts).map(({ type, options }) => derived(v, { kind: 'layer', type, options }));
+  } catch (e) {
+    if (e instanceof GeometryError) return void ctx.error('RPN2109', e.message, v, e.option, e.hint);
+    throw e;
+  }
 }

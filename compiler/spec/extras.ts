@@ -6,6 +6,7 @@
 import { fail } from '../diagnostics.js';
 import type { WeightStore } from '../weights/store.js';
 import type { ExpansionSpec, FusionSpec, ModelSpec } from './types.js';
+import { checkGridExtras } from './grid.js';
 
 /** The fixed weight vector tinybig keeps on summation / average / weighted-summation fusions. */
 function fusionWeights(f: FusionSpec | undefined): { key: string; shape: number[]; values: number[] }[] {
@@ -57,6 +58,7 @@ export function checkDerivedExtras(spec: ModelSpec, store: WeightStore): void {
         for (const x of fusionWeights(h.channelFusion)) checkOne(store, prefix + x.key.slice(h.prefix.length), x, h.channelFusion!.type);
       }
     }
+    for (const h of layer.heads) checkGridExtras(h, store);
     for (const h of layer.heads) {
       for (const x of derivedExtras(h.expansion)) {
         for (const prefix of [h.prefix, ...h.aliases]) {

@@ -2,7 +2,9 @@
  * Where each parameter of a ModelSpec lives in a tinybig state_dict, and fetching it.
  * Shared by lowering and the reference interpreter: this is plumbing (names and shapes), not math.
  */
-import type { FusionSpec, HeadSpec, ModelSpec, ProcessSpec } from './types.js';
+import { fail } from '../diagnostics.js';
+import { getSpan } from '../spans.js';
+import type { FusionSpec, HeadSpec, ModelSpec, ProcessSpec, ReconciliationSpec } from './types.js';
 
 /** The read side of a weights store (see compiler/weights/store.ts). */
 export interface WeightSource {
@@ -49,6 +51,84 @@ export function fusionParam(f: FusionSpec, ws: WeightSource): Float32Array | und
   return ws.get(f.paramKey, [1, f.l], { requiredBy: `${f.type} (dims [${f.dims.join(', ')}] → n=${f.n}, l=${f.l})` });
 }
 
+/**
+ * A tensor a reconciliation needs besides its parameter row, under `<rec.prefix><name>`: the random matrices
+ * tinybig draws at the first forward and never saves (side-cars, exported like the oracle's extras.safetensors:
+ * `<module path>.<attribute>`), or hypernet's lazily created MLP (in the state_dict once tinybig ran a forward).
+ */
+export interface ReconciliationTensor {
+  /** Attribute name under the reconciliation's prefix, e.g. `A`, `mask_matrix`, `net.0.weight`. */
+  name: string;
+  shape: number[];
+  /** How rpnc's --seed initialisation draws it (tinybig: torch.randn / torch.rand(n, D) < p / normal_(0, 1)). */
+  init: 'normal' | 'mask';
+}
+
+/** The side-car / lazily created tensors of a reconciliation (empty for the deterministic ones). */
+export function reconciliationTensors(rec: ReconciliationSpec): ReconciliationTensor[] {
+  const { n, D } = rec;
+  const o = rec.options;
+  const r = o.r as number;
+  switch (rec.type) {
+    case 'masking_reconciliation':
+      return [{ name: 'mask_matrix', shape: [n, D], init: 'mask' }];
+    case 'random_matrix_adaption_reconciliation':
+      return [{ name: 'A', shape: [n, r], init: 'normal' }, { name: 'B', shape: [D, r], init: 'normal' }];
+    case 'random_matrix_hypernet_reconciliation': {
+      const h = o.hiddenDim as number;
+      return [
+        { name: 'P', shape: [rec.l, r], init: 'normal' },
+        { name: 'Q', shape: [h, r], init: 'normal' },
+        { name: 'S', shape: [h, r], init: 'normal' },
+        { name: 'T', shape: [n * D, r], init: 'normal' },
+      ];
+    }
+    case 'hypernet_reconciliation': {
+      const h = o.hiddenDim as number;
+      return [
+        { name: 'net.0.weight', shape: [h, rec.l], init: 'normal' },
+        { name: 'net.0.bias', shape: [h], init: 'normal' },
+        { name: 'net.2.weight', shape: [n * D, h], init: 'normal' },
+        { name: 'net.2.bias', shape: [n * D], init: 'normal' },
+      ];
+    }
+    default:
+      return [];
+  }
+}
+
+/**
+ * Fetch a reconciliation's side-car tensors (by attribute name). All missing ones are reported together
+ * (RPN3106), at the reconciliation's source location when known, with why tinybig's state_dict lacks them.
+ */
+export function reconciliationExtras(rec: ReconciliationSpec, ws: WeightSource): Record<string, Float32Array> {
+  const wanted = reconciliationTensors(rec);
+  const out: Record<string, Float32Array> = {};
+  if (!wanted.length) return out;
+  const where = rec.prefix.replace(/\.$/, '');
+  const missing = wanted.filter((t) => !ws.has(rec.prefix + t.name));
+  if (missing.length) {
+    const list = missing.map((t) => `'${rec.prefix}${t.name}' [${t.shape.join(',')}]`).join(', ');
+    const from = (ws as { source?: string }).source ?? 'the weights';
+    const lazy = rec.type === 'hypernet_reconciliation';
+    fail(
+      'RPN3106',
+      lazy
+        ? `${rec.type} at ${where} (n=${rec.n}, D=${rec.D}, l=${rec.l}) needs its hypernet MLP, missing from ${from}: ${list}. tinybig creates this MLP lazily at the first forward, so a state_dict saved before any forward does not contain it`
+        : `${rec.type} at ${where} (n=${rec.n}, D=${rec.D}) needs side-car tensors missing from ${from}: ${list}. tinybig draws ${missing.length === 1 ? 'this tensor' : 'these tensors'} from the global RNG at the first forward and does not save ${missing.length === 1 ? 'it' : 'them'} in the state_dict, so the checkpoint alone does not determine the model`,
+      {
+        span: getSpan(rec.source),
+        hint: lazy
+          ? 'run one forward pass in tinybig before saving the state_dict (then it contains parameter_fabrication.net.*), and pass that checkpoint'
+          : `export ${missing.length === 1 ? 'it' : 'them'} from the live tinybig model after its first forward, named '<module path>.<attribute>' like the oracle's extras.safetensors (e.g. '${rec.prefix}${missing[0].name}'), and pass that file as another --weights`,
+      },
+    );
+  }
+  const by = { requiredBy: `${rec.type} at ${where} (n=${rec.n}, D=${rec.D})` };
+  for (const t of wanted) out[t.name] = ws.get(rec.prefix + t.name, t.shape, by);
+  return out;
+}
+
 export interface BatchNormParams {
   /** 'eval': running statistics and affine from the checkpoint; 'batch': tinybig's list-held BatchNorm (batch statistics, γ=1, β=0). */
   mode: 'eval' | 'batch';
@@ -88,17 +168,23 @@ export function layerNormParams(p: ProcessSpec, ws: WeightSource): { weight?: Fl
 }
 
 /** Every (key, shape) the model reads from a checkpoint, for `--seed` initialisation and unused-key checks. */
-export function parameterManifest(spec: ModelSpec): { key: string; shape: number[]; init: 'xavier' | 'zeros' }[] {
-  const out: { key: string; shape: number[]; init: 'xavier' | 'zeros' }[] = [];
+export type ManifestInit = 'xavier' | 'zeros' | ReconciliationTensor['init'];
+export function parameterManifest(spec: ModelSpec): { key: string; shape: number[]; init: ManifestInit; p?: number }[] {
+  const out: { key: string; shape: number[]; init: ManifestInit; p?: number }[] = [];
   const seen = new Set<string>();
-  const add = (key: string, shape: number[], init: 'xavier' | 'zeros') => {
+  const add = (key: string, shape: number[], init: ManifestInit, p?: number) => {
     if (!seen.has(key)) {
       seen.add(key);
-      out.push({ key, shape, init });
+      out.push(p === undefined ? { key, shape, init } : { key, shape, init, p });
     }
+  };
+  // side-car / lazily created tensors of random reconciliations (masking: keep probability p)
+  const sideCars = (rec: ReconciliationSpec | undefined) => {
+    if (rec) for (const t of reconciliationTensors(rec)) add(rec.prefix + t.name, t.shape, t.init, t.init === 'mask' ? (rec.options.p as number) : undefined);
   };
   for (const layer of spec.layers) {
     if (layer.headFusion?.paramKey) add(layer.headFusion.paramKey, [1, layer.headFusion.l], 'xavier');
+    sideCars(layer.headFusion?.reconciliation);
     for (const h of layer.heads) {
       if (h.reconciliation && h.reconciliation.l > 0) {
         add(`${h.prefix}w`, [h.channelNum, h.reconciliation.l], 'xavier');
@@ -107,6 +193,8 @@ export function parameterManifest(spec: ModelSpec): { key: string; shape: number
       if (h.remainder.weight) add(`${h.prefix}w_remainder`, [h.n, h.m], 'xavier');
       if (h.remainder.bias) add(`${h.prefix}b_remainder`, [h.n], 'zeros');
       if (h.channelFusion?.paramKey) add(h.channelFusion.paramKey, [1, h.channelFusion.l], 'xavier');
+      sideCars(h.reconciliation);
+      sideCars(h.channelFusion?.reconciliation);
     }
   }
   return out;

@@ -45,9 +45,49 @@ export function expansionD(type: string, o: Record<string, unknown>, m: number):
     case 'fibonacci_expansion':
     case 'lucas_expansion':
       return m * num('d');
+    case 'normal_expansion':
+    case 'cauchy_expansion':
+    case 'gamma_expansion':
+    case 'laplace_expansion':
+    case 'exponential_expansion':
+    case 'hybrid_probabilistic_expansion':
+      return 6 * m;
+    case 'chi2_expansion':
+      return 2 * m;
+    case 'naive_normal_expansion':
+    case 'naive_cauchy_expansion':
+    case 'naive_chi2_expansion':
+    case 'naive_gamma_expansion':
+    case 'naive_laplace_expansion':
+    case 'naive_exponential_expansion':
+      return m;
+    case 'combinatorial_normal_expansion': {
+      let D = 0;
+      for (let r = 1; r <= num('d'); r++) D += binomial(m, r);
+      return D;
+    }
+    case 'harr_wavelet_expansion':
+    case 'beta_wavelet_expansion':
+    case 'shannon_wavelet_expansion':
+    case 'ricker_wavelet_expansion':
+    case 'dog_wavelet_expansion':
+    case 'meyer_wavelet_expansion': {
+      const W = m * num('s') * num('t');
+      let D = 0;
+      for (let k = 1; k <= num('d'); k++) D += W ** k;
+      return D;
+    }
     default:
       return undefined;
   }
+}
+
+/** C(n, r) (0 when r > n), exact for the small values used as widths. */
+export function binomial(n: number, r: number): number {
+  if (r < 0 || r > n) return 0;
+  let c = 1;
+  for (let i = 1; i <= r; i++) c = (c * (n - r + i)) / i;
+  return Math.round(c);
 }
 
 export interface ReconSizes {
@@ -92,6 +132,23 @@ export function reconciliationSizes(type: string, o: Record<string, unknown>, n:
       const l = type === 'hm_reconciliation' ? p * q + s * t : type === 'lphm_reconciliation' ? p * q + r * (s + t) : r * (p + q + s + t);
       return { l, options: { ...o, p, q } };
     }
+    case 'masking_reconciliation':
+      return { l: n * D, options: o };
+    case 'duplicated_diagonal_padding_reconciliation': {
+      // tinybig: calculate_l is duplicated_padding's (s·t); forward asserts p = n and q·l = D, and
+      // block_diag(w × p).view(n, D) only fits for q = n as well.
+      const p = o.p as number;
+      const q = (o.q as number | undefined) ?? p;
+      if (p !== n) return `p=${p} must equal n=${n} (tinybig only runs duplicated_diagonal_padding for p = q = n)`;
+      if (q !== n) return `q=${q} must equal n=${n} (tinybig only runs duplicated_diagonal_padding for p = q = n)`;
+      if (D % q !== 0) return `q=${q} must divide D=${D}`;
+      return { l: D / q, options: { ...o, q } };
+    }
+    case 'random_matrix_adaption_reconciliation':
+      return { l: n + r, options: o };
+    case 'random_matrix_hypernet_reconciliation':
+    case 'hypernet_reconciliation':
+      return { l: o.l as number, options: o };
     default:
       return `unsupported reconciliation ${type}`;
   }

@@ -98,6 +98,8 @@ export interface HeadSpec {
   outputProcess: ProcessSpec[];
   /** Width of the head's output (n, or C·n with concatenation channel fusion). */
   outWidth: number;
+  /** Grid heads (grid_interdependence_head / grid_compression_head): the geometry (compiler/spec/grid.ts). */
+  grid?: import('./grid.js').GridSpec;
   source?: Component;
 }
 

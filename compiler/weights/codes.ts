@@ -22,6 +22,7 @@ export const WeightCodes = {
   RPN3103: 'weight file contains keys the model does not use',
   RPN3104: 'aliased (shared) weights differ between their indices',
   RPN3105: 'a tensor rpnc derives (B-spline knots, RBF centres) differs from the one in the checkpoint',
+  RPN3106: 'side-car tensors missing: random state tinybig does not save (random-matrix / masking reconciliations) or a lazily created hypernet',
   // input/output tensor files
   RPN3201: 'tensor file missing or unreadable',
   RPN3202: 'unknown tensor file extension',

@@ -78,6 +78,32 @@ function expandCore(e: ExpansionSpec, x: Mat, ws: WeightSource): Mat {
       const d = num('d', 2);
       return featureMajor(x, d, (v, q) => recursivePolynomials(e.type, o, v, d)[q + 1]);
     }
+    case 'normal_expansion':
+    case 'cauchy_expansion':
+    case 'chi2_expansion':
+    case 'gamma_expansion':
+    case 'laplace_expansion':
+    case 'exponential_expansion':
+    case 'hybrid_probabilistic_expansion':
+    case 'naive_normal_expansion':
+    case 'naive_cauchy_expansion':
+    case 'naive_chi2_expansion':
+    case 'naive_gamma_expansion':
+    case 'naive_laplace_expansion':
+    case 'naive_exponential_expansion':
+      return blockMajor(x, logDensityBlocks(e.type));
+    case 'combinatorial_normal_expansion':
+      return combinatorialNormal(x, num('d', 1));
+    case 'harr_wavelet_expansion':
+    case 'beta_wavelet_expansion':
+    case 'shannon_wavelet_expansion':
+    case 'ricker_wavelet_expansion':
+    case 'dog_wavelet_expansion':
+    case 'meyer_wavelet_expansion': {
+      const w = waveletBase(e.type, o, x);
+      const d = num('d', 1);
+      return d > 1 ? taylor(w, d) : w;
+    }
     case 'nested_expansion': {
       // f_k(…f_1(x)): each member applies its own pre/post processing
       let y = x;
@@ -223,4 +249,141 @@ export function recursivePolynomials(type: string, o: Record<string, unknown>, x
       throw new Error(`reference: polynomial family '${type}' is not implemented`);
   }
   return P;
+}
+
+// ---- probabilistic log-densities (§7.4) ----------------------------------------------------------
+
+/** ln Γ(z), z > 0: shift to z ≥ 10 with ln Γ(z) = ln Γ(z+1) − ln z, then Stirling's series. */
+export function lgamma(z: number): number {
+  let shift = 0;
+  while (z < 10) {
+    shift -= Math.log(z);
+    z += 1;
+  }
+  const z2 = 1 / (z * z);
+  const series = (1 / z) * (1 / 12 - z2 * (1 / 360 - z2 * (1 / 1260 - z2 * (1 / 1680 - z2 / 1188))));
+  return shift + (z - 0.5) * Math.log(z) - z + 0.5 * Math.log(2 * Math.PI) + series;
+}
+
+const logNormal = (mu: number, sigma: number) => (v: number) => -((v - mu) ** 2) / (2 * sigma * sigma) - Math.log(sigma) - 0.5 * Math.log(2 * Math.PI);
+const logCauchy = (mu: number, g: number) => (v: number) => -Math.log(Math.PI) - Math.log(g) - Math.log1p(((v - mu) / g) ** 2);
+const logLaplace = (mu: number, s: number) => (v: number) => -Math.log(2 * s) - Math.abs(v - mu) / s;
+/** Gamma(α, rate β): α ln β + (α−1) ln v − βv − ln Γ(α). */
+const logGamma = (alpha: number, rate: number) => (v: number) => alpha * Math.log(rate) + (alpha - 1) * Math.log(v) - rate * v - lgamma(alpha);
+const logChi2 = (k: number) => logGamma(k / 2, 0.5);
+const logExponential = (rate: number) => (v: number) => Math.log(rate) - rate * v;
+/** u = 0.99·σ(x) + 0.001 and v = σ(x) + 0.001: the squashed inputs of the positive-support densities. */
+const onU = (f: (v: number) => number) => (v: number) => f(0.99 * sigmoid(v) + 0.001);
+const onV = (f: (v: number) => number) => (v: number) => f(sigmoid(v) + 0.001);
+
+function logDensityBlocks(type: string): ((v: number) => number)[] {
+  switch (type) {
+    case 'normal_expansion':
+      return [logNormal(0, 1), logNormal(1, 1), logNormal(-1, 1), logNormal(0, 0.1), logNormal(1, 0.1), logNormal(-1, 0.1)];
+    case 'cauchy_expansion':
+      return [logCauchy(0, 1), logCauchy(0, 0.5), logCauchy(1, 1), logCauchy(1, 0.5), logCauchy(-1, 1), logCauchy(-1, 0.5)];
+    case 'chi2_expansion':
+      return [onV(logChi2(1)), onV(logChi2(2))];
+    case 'gamma_expansion':
+      return [logGamma(0.5, 1), logGamma(0.5, 2), logGamma(1, 1), logGamma(1, 2), logGamma(2, 1), logGamma(2, 2)].map(onU);
+    case 'laplace_expansion':
+      return [logLaplace(0, 1), logLaplace(0, 2), logLaplace(1, 1), logLaplace(1, 2), logLaplace(-1, 1), logLaplace(-1, 2)];
+    case 'exponential_expansion':
+      return [0.5, 0.75, 1, 2, 3, 5].map((r) => onU(logExponential(r)));
+    case 'hybrid_probabilistic_expansion':
+      return [logNormal(0, 1), logCauchy(0, 1), onU(logChi2(1)), onU(logGamma(0.5, 1)), logLaplace(0, 1), onU(logExponential(1))];
+    case 'naive_normal_expansion':
+      return [logNormal(0, 1)];
+    case 'naive_cauchy_expansion':
+      return [logCauchy(0, 1)];
+    case 'naive_chi2_expansion':
+      return [onV(logChi2(1))];
+    case 'naive_gamma_expansion':
+      return [onU(logGamma(0.5, 1))];
+    case 'naive_laplace_expansion':
+      return [logLaplace(0, 1)];
+    case 'naive_exponential_expansion':
+      return [onU(logExponential(0.5))];
+    default:
+      throw new Error(`reference: probabilistic expansion '${type}' is not implemented`);
+  }
+}
+
+// ---- combinatorial_normal_expansion (§7.5) -------------------------------------------------------
+
+/** For r = 1..d, every r-subset c (lexicographic): −½(r·ln 2π + Σ_{i∈c} x_i²). */
+function combinatorialNormal(x: Mat, d: number): Mat {
+  const subsets: number[][] = [];
+  const grow = (prefix: number[], r: number) => {
+    if (prefix.length === r) return void subsets.push(prefix);
+    for (let i = prefix.length ? prefix[prefix.length - 1] + 1 : 0; i < x.cols; i++) grow([...prefix, i], r);
+  };
+  for (let r = 1; r <= d; r++) grow([], r);
+  const out = zeros(x.rows, subsets.length);
+  for (let i = 0; i < x.rows; i++)
+    subsets.forEach((c, col) => {
+      let ss = 0;
+      for (const j of c) ss += x.data[i * x.cols + j] ** 2;
+      out.data[i * out.cols + col] = -0.5 * (c.length * Math.log(2 * Math.PI) + ss);
+    });
+  return out;
+}
+
+// ---- discrete wavelets (§7.6) --------------------------------------------------------------------
+
+/**
+ * The order-1 wavelet vector: out[i, j·(s·t) + s_i·t + t_i] = a^{−s_i/2}·ψ(x[i,j]/a^{s_i} − t_i·b).
+ * ψ is applied to the whole (batch × m) block of one (s_i, t_i) at a time (beta's switch looks at all of it).
+ */
+function waveletBase(type: string, o: Record<string, unknown>, x: Mat): Mat {
+  const S = (o.s as number | undefined) ?? 1;
+  const T = (o.t as number | undefined) ?? 1;
+  const a = (o.a as number | undefined) ?? 1;
+  const b = (o.b as number | undefined) ?? 1;
+  const out = zeros(x.rows, x.cols * S * T);
+  for (let si = 0; si < S; si++)
+    for (let ti = 0; ti < T; ti++) {
+      const tau = map(x, (v) => v / a ** si - ti * b);
+      const psi = motherWavelet(type, o, tau);
+      for (let i = 0; i < x.rows; i++)
+        for (let j = 0; j < x.cols; j++) out.data[i * out.cols + j * S * T + si * T + ti] = psi.data[i * x.cols + j] / Math.sqrt(a ** si);
+    }
+  return out;
+}
+
+function motherWavelet(type: string, o: Record<string, unknown>, tau: Mat): Mat {
+  const num = (k: string, dflt: number) => (o[k] as number | undefined) ?? dflt;
+  switch (type) {
+    case 'harr_wavelet_expansion':
+      return map(tau, (t) => (t >= 0 && t < 0.5 ? 1 : t >= 0.5 && t < 1 ? -1 : 0));
+    case 'beta_wavelet_expansion': {
+      const alpha = num('alpha', 1);
+      const beta = num('beta', 1);
+      let all = true;
+      for (const t of tau.data) if (!(t >= 0 && t <= 1)) all = false;
+      const tt = all ? tau : map(tau, sigmoid);
+      const invB = Math.exp(lgamma(alpha + beta) - lgamma(alpha) - lgamma(beta));
+      return map(tt, (t) => invB * t ** (alpha - 1) * (1 - t) ** (beta - 1));
+    }
+    case 'shannon_wavelet_expansion':
+      return map(tau, (t) => (Math.sin(2 * Math.PI * t) - Math.sin(Math.PI * t)) / (Math.PI * t));
+    case 'ricker_wavelet_expansion': {
+      const s = num('sigma', 1);
+      return map(tau, (t) => ((2 * (1 - (t / s) ** 2)) / (Math.sqrt(3 * s) * Math.PI ** 0.25)) * Math.exp(-(t * t) / (2 * s * s)));
+    }
+    case 'dog_wavelet_expansion': {
+      const g = (t: number, s: number) => Math.exp(-0.5 * (t / s) ** 2) / Math.sqrt(2 * Math.PI * s * s);
+      const s1 = num('sigma1', 1);
+      const s2 = num('sigma2', 2);
+      return map(tau, (t) => g(t, s1) - g(t, s2));
+    }
+    case 'meyer_wavelet_expansion':
+      return map(tau, (t) =>
+        t === 0
+          ? 2 / 3 + 4 / (3 * Math.PI)
+          : (Math.sin(((2 * Math.PI) / 3) * t) + (4 / 3) * t * Math.cos(((4 * Math.PI) / 3) * t)) / (Math.PI * t - ((16 * Math.PI) / 9) * t ** 3),
+      );
+    default:
+      throw new Error(`reference: wavelet '${type}' is not implemented`);
+  }
 }

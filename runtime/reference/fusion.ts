@@ -3,7 +3,7 @@
  * Used for a head's channels (channel fusion) and for a layer's heads (head fusion).
  * `w` is the fusion's (1, l) parameter row, for the parameterized concatenations.
  */
-import type { WeightSource } from '../../compiler/spec/params.js';
+import { reconciliationExtras, type WeightSource } from '../../compiler/spec/params.js';
 import type { FusionSpec } from '../../compiler/spec/types.js';
 import { concatCols, linear, zeros, type Mat } from './matrix.js';
 import { applyProcessList } from './processing.js';
@@ -12,12 +12,12 @@ import { fabricate } from './reconciliation.js';
 export function fuse(f: FusionSpec, inputs: Mat[], w: Float32Array | undefined, ws: WeightSource): Mat {
   // pre-processing is applied to every input (tinybig applies it to the stacked K×b×n tensor)
   const xs = inputs.map((x) => applyProcessList(f.pre, x, ws));
-  const out = fuseCore(f, xs, w);
+  const out = fuseCore(f, xs, w, f.reconciliation ? reconciliationExtras(f.reconciliation, ws) : {});
   if (out.cols !== f.n) throw new Error(`reference: ${f.type} produced ${out.cols} columns, spec says n = ${f.n}`);
   return applyProcessList(f.post, out, ws);
 }
 
-function fuseCore(f: FusionSpec, xs: Mat[], w: Float32Array | undefined): Mat {
+function fuseCore(f: FusionSpec, xs: Mat[], w: Float32Array | undefined, extras: Record<string, Float32Array>): Mat {
   const K = xs.length;
   switch (f.type) {
     case 'mean_fusion':
@@ -46,10 +46,11 @@ function fuseCore(f: FusionSpec, xs: Mat[], w: Float32Array | undefined): Mat {
     case 'lowrank_parameterized_concatenation_fusion':
     case 'hm_parameterized_concatenation_fusion':
     case 'lphm_parameterized_concatenation_fusion':
-    case 'dual_lphm_parameterized_concatenation_fusion': {
+    case 'dual_lphm_parameterized_concatenation_fusion':
+    case 'random_matrix_adaption_parameterized_concatenation_fusion': {
       // cat(x)·Wᵀ, W (n × Σdims) fabricated from w by the fusion's reconciliation (identity = plain reshape)
       if (!f.reconciliation) throw new Error(`reference: ${f.type} has no reconciliation in its spec`);
-      const W = fabricate(f.reconciliation, w);
+      const W = fabricate(f.reconciliation, w, extras);
       return linear(concatCols(xs), W);
     }
     default:

@@ -8,7 +8,7 @@
  *   Y   = Y + π(X0)                               (nothing for zero / no remainder)
  *   out = F_out(Y)
  */
-import { headParams, type WeightSource } from '../../compiler/spec/params.js';
+import { headParams, reconciliationExtras, type WeightSource } from '../../compiler/spec/params.js';
 import type { HeadSpec } from '../../compiler/spec/types.js';
 import { expand } from './expansion.js';
 import { fuse } from './fusion.js';
@@ -23,13 +23,14 @@ export function runHead(h: HeadSpec, x: Mat, ws: WeightSource): Mat {
   const x0 = applyProcessList(h.inputProcess, x, ws);
   const kappa = expand(h.expansion, x0, ws);
 
+  const extras = h.reconciliation ? reconciliationExtras(h.reconciliation, ws) : {}; // side-cars (random matrices, …)
   const channels: Mat[] = [];
   for (let c = 0; c < h.channelNum; c++) {
     if (!h.reconciliation) {
       channels.push(kappa);
       continue;
     }
-    const W = fabricate(h.reconciliation, params.w[c]); // n×D, recomputed per channel
+    const W = fabricate(h.reconciliation, params.w[c], extras); // n×D, recomputed per channel
     channels.push(linear(kappa, W, params.b));
   }
 

@@ -27,14 +27,19 @@ export interface Matrix {
 
 /**
  * Evaluate `spec` on `input` (b×m) with the parameters in `weights`; returns b×n.
- * `extras` (tinybig's non-state_dict tensors: random matrices, …) is accepted for the components that
- * need them; none of the components the spec can express today does (B-spline knots and RBF centres
- * are recomputed from the options).
+ * `extras` (tinybig's non-state_dict tensors: random matrices, masks, … — the oracle's extras.safetensors)
+ * is searched after `weights` for the side-car tensors of random reconciliations (B-spline knots and RBF
+ * centres are recomputed from the options). `weights` may also hold them itself.
  */
 export function runReference(spec: ModelSpec, weights: WeightSource, input: Matrix, extras?: WeightSource): Matrix {
-  void extras;
   if (input.cols !== spec.m) throw new Error(`reference: the model expects ${spec.m} input features, got ${input.cols}`);
-  const y = runModel(spec, fromFloat32(input.rows, input.cols, input.data), weights);
+  const ws: WeightSource = extras
+    ? {
+        has: (k) => weights.has(k) || extras.has(k),
+        get: (k, shape, opts) => (weights.has(k) || !extras.has(k) ? weights.get(k, shape, opts) : extras.get(k, shape, opts)),
+      }
+    : weights;
+  const y = runModel(spec, fromFloat32(input.rows, input.cols, input.data), ws);
   if (y.cols !== spec.n) throw new Error(`reference: the model produced ${y.cols} features, spec says n = ${spec.n}`);
   return { rows: y.rows, cols: y.cols, data: Float32Array.from(y.data) };
 }

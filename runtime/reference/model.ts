@@ -8,10 +8,11 @@ import { fusionParam, type WeightSource } from '../../compiler/spec/params.js';
 import type { LayerSpec, ModelSpec } from '../../compiler/spec/types.js';
 import { fuse } from './fusion.js';
 import { runHead } from './head.js';
+import { runGridHead } from './grid.js';
 import type { Mat } from './matrix.js';
 
 export function runLayer(layer: LayerSpec, x: Mat, ws: WeightSource): Mat {
-  const outputs = layer.heads.map((h) => runHead(h, x, ws));
+  const outputs = layer.heads.map((h) => (h.grid ? runGridHead(h, x, ws) : runHead(h, x, ws)));
   if (!layer.headFusion) return outputs[0];
   return fuse(layer.headFusion, outputs, fusionParam(layer.headFusion, ws), ws);
 }

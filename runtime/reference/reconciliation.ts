@@ -5,9 +5,18 @@
 import type { ReconciliationSpec } from '../../compiler/spec/types.js';
 import { matmul, zeros, type Mat } from './matrix.js';
 
-export function fabricate(rec: ReconciliationSpec, w: ArrayLike<number> | undefined): Mat {
+/**
+ * `extras`: the side-car tensors by attribute name (random matrices A/B or P/Q/S/T, the mask `mask_matrix`,
+ * hypernet's `net.{0,2}.{weight,bias}`), fetched by `reconciliationExtras` in compiler/spec/params.ts.
+ */
+export function fabricate(rec: ReconciliationSpec, w: ArrayLike<number> | undefined, extras: Record<string, ArrayLike<number>> = {}): Mat {
   const { n, D } = rec;
   const o = rec.options;
+  const side = (name: string, rows: number, cols: number): Mat => {
+    const t = extras[name];
+    if (!t || t.length !== rows * cols) throw new Error(`reference: ${rec.type} needs side-car '${name}' (${rows}×${cols})`);
+    return reshape(t, 0, rows, cols);
+  };
   if (rec.l > 0 && (!w || w.length !== rec.l)) throw new Error(`reference: ${rec.type} needs a parameter row of length ${rec.l}, got ${w?.length}`);
   const wv = w ?? [];
   switch (rec.type) {
@@ -36,6 +45,60 @@ export function fabricate(rec: ReconciliationSpec, w: ArrayLike<number> | undefi
     case 'lphm_reconciliation':
     case 'dual_lphm_reconciliation':
       return hmFamily(rec, wv);
+    case 'masking_reconciliation': {
+      // W = reshape(w) ⊙ M (M: tinybig's fixed 0/1 mask)
+      const M = side('mask_matrix', n, D);
+      return filled(n, D, (i, j) => wv[i * D + j] * M.data[i * D + j]);
+    }
+    case 'duplicated_diagonal_padding_reconciliation': {
+      // p = q = n: block diagonal I_n ⊗ w, row i holds w (length t = D/n) in columns i·t … i·t+t−1
+      const t = D / n;
+      return filled(n, D, (i, j) => (Math.floor(j / t) === i ? wv[j - i * t] : 0));
+    }
+    case 'random_matrix_adaption_reconciliation': {
+      // W = diag(λ1)·A·diag(λ2)·Bᵀ, λ1 = w[0:n], λ2 = w[n:n+r]; W[i,j] = λ1[i]·Σ_k A[i,k]·λ2[k]·B[j,k]
+      const r = o.r as number;
+      const A = side('A', n, r);
+      const B = side('B', D, r);
+      return filled(n, D, (i, j) => {
+        let acc = 0;
+        for (let k = 0; k < r; k++) acc += A.data[i * r + k] * wv[n + k] * B.data[j * r + k];
+        return wv[i] * acc;
+      });
+    }
+    case 'random_matrix_hypernet_reconciliation': {
+      // W = reshape_{n×D}(σ(w·P·Qᵀ)·S·Tᵀ)
+      const r = o.r as number;
+      const h = o.hiddenDim as number;
+      const wRow = reshape(wv, 0, 1, rec.l);
+      const P = side('P', rec.l, r);
+      const Q = side('Q', h, r);
+      const S = side('S', h, r);
+      const T = side('T', n * D, r);
+      const z = matmul(matmul(wRow, P), transpose(Q)).data.map(sigmoid);
+      const y = matmul(matmul(reshape(z, 0, 1, h), S), transpose(T));
+      return reshape(y.data, 0, n, D);
+    }
+    case 'hypernet_reconciliation': {
+      // W = reshape_{n×D}(L2(σ(L1(w)))), L(x) = x·weightᵀ + bias
+      const h = o.hiddenDim as number;
+      const W1 = side('net.0.weight', h, rec.l);
+      const b1 = side('net.0.bias', 1, h);
+      const W2 = side('net.2.weight', n * D, h);
+      const b2 = side('net.2.bias', 1, n * D);
+      const z: number[] = [];
+      for (let k = 0; k < h; k++) {
+        let acc = b1.data[k];
+        for (let q = 0; q < rec.l; q++) acc += wv[q] * W1.data[k * rec.l + q];
+        z.push(sigmoid(acc));
+      }
+      return filled(n, D, (i, j) => {
+        const f = i * D + j;
+        let acc = b2.data[f];
+        for (let k = 0; k < h; k++) acc += z[k] * W2.data[f * h + k];
+        return acc;
+      });
+    }
     default:
       throw new Error(`reference: reconciliation '${rec.type}' is not implemented`);
   }
@@ -85,6 +148,16 @@ function reshape(w: ArrayLike<number>, offset: number, rows: number, cols: numbe
   const out = zeros(rows, cols);
   for (let k = 0; k < rows * cols; k++) out.data[k] = w[offset + k];
   return out;
+}
+
+function transpose(a: Mat): Mat {
+  const out = zeros(a.cols, a.rows);
+  for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) out.data[j * a.rows + i] = a.data[i * a.cols + j];
+  return out;
+}
+
+function sigmoid(v: number): number {
+  return 1 / (1 + Math.exp(-v));
 }
 
 function slice(w: ArrayLike<number>, offset: number, len: number): number[] {

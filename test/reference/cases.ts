@@ -10,6 +10,7 @@ import {
   legendreExpansion, linearRemainder, lorrReconciliation, lowrankParameterizedConcatenationFusion, lphmParameterizedConcatenationFusion,
   lphmReconciliation, maxFusion, meanFusion, mlp, nestedExpansion, parameterizedConcatenationFusion, perceptronLayer, relu, rpn,
   sigmoid, silu, sumFusion, summationFusion, taylorExpansion, zeroRemainder,
+  hypernetReconciliation, randomMatrixAdaptionReconciliation, randomMatrixHypernetReconciliation, svm,
   type Expansion, type Fusion, type HeadOptions, type Reconciliation, type Remainder,
 } from '../../compiler/dsl/index.js';
 
@@ -61,6 +62,10 @@ export const CASES: Record<string, () => Component> = {
   a_lphm: () => single(4, 6, { rec: lphmReconciliation({ p: 3, q: 2, r: 1 }) }),
   a_dual_lphm: () => single(4, 6, { rec: dualLphmReconciliation({ p: 3, q: 2, r: 1 }) }),
   a_duplicated_padding: () => single(4, 6, { rec: duplicatedPaddingReconciliation({ p: 2, q: 2 }) }),
+  // random A, B / P, Q, S, T come from extras.safetensors; hypernet's MLP from the state_dict (net.*)
+  a_random_matrix_adaption: () => single(5, 3, { rec: randomMatrixAdaptionReconciliation({ r: 2 }) }),
+  a_random_matrix_hypernet: () => single(4, 3, { rec: randomMatrixHypernetReconciliation({ r: 2, l: 6, hiddenDim: 5 }) }),
+  a_hypernet: () => single(4, 3, { rec: hypernetReconciliation({ l: 6, hiddenDim: 5, static: true }) }),
   a_identity_remainder: () => single(4, 4, { exp: chebyshevExpansion({ d: 2 }), rem: identityRemainder() }),
   a_linear_remainder: () => single(5, 3, { exp: taylorExpansion({ d: 2 }), rec: lorrReconciliation({ r: 1 }), rem: linearRemainder() }),
   a_linear_remainder_bias: () => single(5, 3, { rec: identityReconciliation({ enableBias: true }), rem: linearRemainder({ enableBias: true }) }),
@@ -95,9 +100,7 @@ export const CASES: Record<string, () => Component> = {
   b_perceptron_layer_width2_shared_heads__bnbatch: sharedHeads,
   m_mlp_taylor_lorr: () => mlp({ dims: [5, 4, 3], withTaylor: true, d: 2, withLorr: true, r: 2, withResidual: true, enableBias: true }),
   m_kan: () => kan({ dims: [3, 4, 2], gridRange: [-1, 1], t: 3, d: 2 }),
-  // svm(dims=[4, 2], kernel='gaussian_rbf', num_interval=4, epsilon=1.0): the DSL has no svm factory yet,
-  // so this is its svm_head written as a generic head (rbf κ, identity ψ without bias, zero π, no output processing).
-  m_svm_rbf: () => single(4, 2, { exp: gaussianRbfExpansion({ baseRange: [-1, 1], numInterval: 4, epsilon: 1.0 }) }),
+  m_svm_rbf: () => svm({ dims: [4, 2], kernel: 'gaussian_rbf', numInterval: 4, epsilon: 1.0 }),
   // rpn(layer_configs=[…]) built from config dicts: the same layers written directly.
   m_config_composite: () =>
     rpn({

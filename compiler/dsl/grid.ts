@@ -1,0 +1,235 @@
+/**
+ * Grid-based heads, layers and the CNN model (tinybig.head.grid_based_heads, tinybig.layer.grid_based_layers,
+ * tinybig.model.rpn_cnn). Options are tinybig's parameter names camelCased, with tinybig's defaults.
+ *
+ * Their input width m (= C·h·w·d) and output width n (= C_out·P) follow from the geometry; the
+ * factories add them to `options` so that layers can be chained and checked like any other.
+ * Geometry: `compiler/spec/grid.ts`.
+ */
+import { type Component, DslError, is, make, required } from './component.js';
+import { GeometryError, gridGeometry, gridWidths } from '../spec/grid.js';
+
+type Schema = Record<string, [(v: unknown) => string | undefined, unknown]>;
+const common: Schema = { name: [is.optional(is.string), undefined], device: [is.optional(is.string), undefined] };
+const optInt = is.optional(is.nonNegInt);
+const optPosInt = is.optional(is.posInt);
+
+/** Patch and packing options shared by every grid component (tinybig defaults). */
+export interface PatchOptions {
+  /** 'cuboid' (default), 'cylinder' or 'sphere'. */
+  patchShape?: 'cuboid' | 'cylinder' | 'sphere';
+  pH?: number | null;
+  pHPrime?: number | null;
+  pW?: number | null;
+  pWPrime?: number | null;
+  pD?: number;
+  pDPrime?: number | null;
+  pR?: number | null;
+  cdH?: number | null;
+  cdW?: number | null;
+  cdD?: number | null;
+  packingStrategy?: string;
+}
+const patchSchema: Schema = {
+  patchShape: [is.oneOf('cuboid', 'cylinder', 'sphere'), 'cuboid'],
+  pH: [optInt, undefined],
+  pHPrime: [optInt, undefined],
+  pW: [optInt, undefined],
+  pWPrime: [optInt, undefined],
+  pD: [is.nonNegInt, 0],
+  pDPrime: [optInt, undefined],
+  pR: [optInt, undefined],
+  cdH: [optPosInt, undefined],
+  cdW: [optPosInt, undefined],
+  cdD: [optPosInt, 1],
+  packingStrategy: [is.string, 'densest_packing'],
+};
+
+export interface GridInterdependenceHeadOptions extends PatchOptions {
+  h: number;
+  w: number;
+  inChannel: number;
+  outChannel: number;
+  d?: number;
+  withBatchNorm?: boolean;
+  withRelu?: boolean;
+  withResidual?: boolean;
+  withDualLphm?: boolean;
+  withLorr?: boolean;
+  r?: number;
+  enableBias?: boolean;
+  parametersInitMethod?: string;
+  name?: string;
+  device?: string;
+}
+const interdependenceSchema: Schema = {
+  ...common,
+  ...patchSchema,
+  h: [is.posInt, required],
+  w: [is.posInt, required],
+  inChannel: [is.posInt, required],
+  outChannel: [is.posInt, required],
+  d: [is.posInt, 1],
+  withBatchNorm: [is.bool, true],
+  withRelu: [is.bool, true],
+  withResidual: [is.bool, false],
+  withDualLphm: [is.bool, false],
+  withLorr: [is.bool, false],
+  r: [is.posInt, 3],
+  enableBias: [is.bool, false],
+  parametersInitMethod: [is.optional(is.string), undefined],
+};
+
+export interface GridCompressionHeadOptions extends PatchOptions {
+  h: number;
+  w: number;
+  channelNum: number;
+  d?: number;
+  /** batch_max (default), batch_min, batch_sum, batch_prod, batch_l1_norm, batch_l2_norm. */
+  poolingMetric?: string;
+  withDropout?: boolean;
+  p?: number;
+  parametersInitMethod?: string;
+  name?: string;
+  device?: string;
+}
+const compressionSchema = (withDropout: boolean): Schema => ({
+  ...common,
+  ...patchSchema,
+  h: [is.posInt, required],
+  w: [is.posInt, required],
+  channelNum: [is.posInt, required],
+  d: [is.posInt, 1],
+  poolingMetric: [is.string, 'batch_max'],
+  withDropout: [is.bool, withDropout],
+  p: [is.number, 0.5],
+  parametersInitMethod: [is.optional(is.string), undefined],
+});
+
+/** Add the derived widths m, n to a grid component (errors point at the offending option). */
+function sized<C extends Component>(c: C, kind: 'interdependence' | 'compression', factory: string): C {
+  try {
+    const { m, n } = gridWidths(gridGeometry(c.options as Record<string, unknown>, kind));
+    Object.assign(c.options as object, { m, n });
+    return c;
+  } catch (e) {
+    if (e instanceof GeometryError) throw new DslError(`${factory}(): ${e.message}`, { option: e.option, hint: e.hint });
+    throw e;
+  }
+}
+
+/** `tinybig.head.grid_interdependence_head`: a patch "convolution" (geometric interdependence + ψ with n = C_out, D = C_in·S). */
+export function gridInterdependenceHead(options: GridInterdependenceHeadOptions): Component<'head', 'grid_interdependence_head', GridInterdependenceHeadOptions & { m: number; n: number }> {
+  return sized(make('head', 'grid_interdependence_head', options, interdependenceSchema), 'interdependence', 'gridInterdependenceHead');
+}
+
+export interface GridInterdependenceLayerOptions extends GridInterdependenceHeadOptions {
+  /** Number of (shared, identical) heads, default 1. */
+  width?: number;
+}
+/** `tinybig.layer.grid_interdependence_layer`: `[grid_interdependence_head] * width`, mean fusion. */
+export function gridInterdependenceLayer(options: GridInterdependenceLayerOptions): Component<'layer', 'grid_interdependence_layer', GridInterdependenceLayerOptions & { m: number; n: number }> {
+  return sized(make('layer', 'grid_interdependence_layer', options, { ...interdependenceSchema, width: [is.posInt, 1] }), 'interdependence', 'gridInterdependenceLayer');
+}
+
+/** `tinybig.head.grid_compression_head`: patch pooling (geometric compression). Dropout on by default. */
+export function gridCompressionHead(options: GridCompressionHeadOptions): Component<'head', 'grid_compression_head', GridCompressionHeadOptions & { m: number; n: number }> {
+  return sized(make('head', 'grid_compression_head', options, compressionSchema(true)), 'compression', 'gridCompressionHead');
+}
+
+/** `tinybig.layer.grid_compression_layer`: one grid_compression_head (the layer's withDropout default is false). */
+export function gridCompressionLayer(options: GridCompressionHeadOptions): Component<'layer', 'grid_compression_layer', GridCompressionHeadOptions & { m: number; n: number }> {
+  return sized(make('layer', 'grid_compression_layer', options, compressionSchema(false)), 'compression', 'gridCompressionLayer');
+}
+
+export interface CnnOptions extends PatchOptions {
+  h: number;
+  w: number;
+  channelNums: readonly number[];
+  fcDims: readonly number[];
+  d?: number;
+  fcChannelNum?: number;
+  width?: number;
+  poolingMetric?: string;
+  poolingLayerGaps?: number;
+  patchSizeHalfAfterPooling?: boolean;
+  poolingPatchShape?: 'cuboid' | 'cylinder' | 'sphere' | null;
+  poolingPH?: number | null;
+  poolingPHPrime?: number | null;
+  poolingPW?: number | null;
+  poolingPWPrime?: number | null;
+  poolingPD?: number | null;
+  poolingPDPrime?: number | null;
+  poolingPR?: number | null;
+  poolingCdH?: number | null;
+  poolingCdW?: number | null;
+  poolingCdD?: number | null;
+  poolingPackingStrategy?: string | null;
+  withBatchNorm?: boolean;
+  withRelu?: boolean;
+  withSoftmax?: boolean;
+  withResidual?: boolean;
+  withDropout?: boolean;
+  pPooling?: number;
+  pFc?: number;
+  withDualLphm?: boolean;
+  withLorr?: boolean;
+  r?: number;
+  enableBias?: boolean;
+  withPerceptronResidual?: boolean | null;
+  withPerceptronDualLphm?: boolean | null;
+  withPerceptronLorr?: boolean | null;
+  perceptronR?: number | null;
+  enablePerceptronBias?: boolean | null;
+  name?: string;
+  device?: string;
+}
+/**
+ * `tinybig.model.cnn` (rpn_cnn): grid_interdependence_layers for consecutive `channelNums`, a
+ * grid_compression_layer after every `poolingLayerGaps` of them, then perceptron layers to `fcDims`.
+ */
+export function cnn(options: CnnOptions): Component<'model', 'cnn', CnnOptions> {
+  const optBool = is.optional(is.bool);
+  return make('model', 'cnn', options, {
+    ...common,
+    ...patchSchema,
+    h: [is.posInt, required],
+    w: [is.posInt, required],
+    channelNums: [is.array(is.posInt), required],
+    fcDims: [is.array(is.posInt), required],
+    d: [is.posInt, 1],
+    fcChannelNum: [is.posInt, 1],
+    width: [is.posInt, 1],
+    poolingMetric: [is.string, 'batch_max'],
+    poolingLayerGaps: [is.posInt, 2],
+    patchSizeHalfAfterPooling: [is.bool, false],
+    poolingPatchShape: [is.optional(is.oneOf('cuboid', 'cylinder', 'sphere')), undefined],
+    poolingPH: [optInt, undefined],
+    poolingPHPrime: [optInt, undefined],
+    poolingPW: [optInt, undefined],
+    poolingPWPrime: [optInt, undefined],
+    poolingPD: [optInt, undefined],
+    poolingPDPrime: [optInt, undefined],
+    poolingPR: [optInt, undefined],
+    poolingCdH: [optPosInt, undefined],
+    poolingCdW: [optPosInt, undefined],
+    poolingCdD: [optPosInt, undefined],
+    poolingPackingStrategy: [is.optional(is.string), undefined],
+    withBatchNorm: [is.bool, true],
+    withRelu: [is.bool, true],
+    withSoftmax: [is.bool, false],
+    withResidual: [is.bool, false],
+    withDropout: [is.bool, true],
+    pPooling: [is.number, 0.25],
+    pFc: [is.number, 0.5],
+    withDualLphm: [is.bool, false],
+    withLorr: [is.bool, false],
+    r: [is.posInt, 3],
+    enableBias: [is.bool, true],
+    withPerceptronResidual: [optBool, undefined],
+    withPerceptronDualLphm: [optBool, undefined],
+    withPerceptronLorr: [optBool, undefined],
+    perceptronR: [optPosInt, undefined],
+    enablePerceptronBias: [optBool, undefined],
+  });
+}

@@ -15,7 +15,8 @@ program
   .version(VERSION, '-v, --version')
   .showSuggestionAfterError(true)
   .exitOverride()
-  .configureOutput({ writeErr: () => {} });
+  // Commander's own error lines are replaced by rpnc diagnostics below; help text still goes out.
+  .configureOutput({ writeErr: (s) => void (s.startsWith('error:') ? undefined : process.stderr.write(s)) });
 
 program
   .command('build')
@@ -70,7 +71,8 @@ try {
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) {
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') process.exit(0);
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') process.exit(0);
+    if (e.code === 'commander.help') process.exit(2); // `rpnc` without a command: help on stderr, usage exit code
     const msg = e.message.replace(/^error: /, '');
     reportAndExit([{ code: 'RPN6001', severity: 'error', message: msg, hint: 'run `rpnc --help` or `rpnc <command> --help` for the options' }]);
   }

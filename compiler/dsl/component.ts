@@ -11,6 +11,7 @@ export type ComponentKind =
   | 'remainder'
   | 'fusion'
   | 'processing'
+  | 'interdependence'
   | 'head'
   | 'layer'
   | 'model';

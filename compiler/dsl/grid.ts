@@ -87,6 +87,12 @@ export interface GridCompressionHeadOptions extends PatchOptions {
   d?: number;
   /** batch_max (default), batch_min, batch_sum, batch_prod, batch_l1_norm, batch_l2_norm. */
   poolingMetric?: string;
+  /**
+   * The head's data_transformation, when it is one of tinybig's `*_based_geometric_compression` classes
+   * (e.g. `cuboidMeanBasedGeometricCompression()`, what `d_pool_mean_workaround` swaps in): its metric
+   * replaces `poolingMetric`; any geometry it names must agree with the head's.
+   */
+  dataTransformation?: GeometricCompression;
   withDropout?: boolean;
   p?: number;
   parametersInitMethod?: string;
@@ -101,6 +107,7 @@ const compressionSchema = (withDropout: boolean): Schema => ({
   channelNum: [is.posInt, required],
   d: [is.posInt, 1],
   poolingMetric: [is.string, 'batch_max'],
+  dataTransformation: [is.optional(is.component('expansion')), undefined],
   withDropout: [is.bool, withDropout],
   p: [is.number, 0.5],
   parametersInitMethod: [is.optional(is.string), undefined],
@@ -141,6 +148,67 @@ export function gridCompressionHead(options: GridCompressionHeadOptions): Compon
 export function gridCompressionLayer(options: GridCompressionHeadOptions): Component<'layer', 'grid_compression_layer', GridCompressionHeadOptions & { m: number; n: number }> {
   return sized(make('layer', 'grid_compression_layer', options, compressionSchema(false)), 'compression', 'gridCompressionLayer');
 }
+
+// ---- tinybig.compression.geometric_compression: {cuboid,cylinder,sphere}_{max,min,mean}_based_geometric_compression ----
+
+export interface GeometricCompressionOptions {
+  h?: number;
+  w?: number;
+  d?: number;
+  /** cuboid classes */
+  pH?: number;
+  pHPrime?: number | null;
+  pW?: number;
+  pWPrime?: number | null;
+  /** cuboid and cylinder classes */
+  pD?: number;
+  pDPrime?: number | null;
+  /** cylinder and sphere classes */
+  pR?: number;
+  packingStrategy?: string;
+  cdH?: number;
+  cdW?: number;
+  cdD?: number;
+  name?: string;
+  device?: string;
+}
+export type GeometricCompression = Component<'expansion', string, GeometricCompressionOptions>;
+const gcBase: Schema = {
+  ...common, h: [optPosInt, undefined], w: [optPosInt, undefined], d: [optPosInt, undefined],
+  packingStrategy: [is.optional(is.string), undefined], cdH: [optPosInt, undefined], cdW: [optPosInt, undefined], cdD: [optPosInt, undefined],
+};
+const gcPatch: Record<'cuboid' | 'cylinder' | 'sphere', Schema> = {
+  cuboid: { pH: [optInt, undefined], pHPrime: [optInt, undefined], pW: [optInt, undefined], pWPrime: [optInt, undefined], pD: [optInt, undefined], pDPrime: [optInt, undefined] },
+  cylinder: { pR: [optInt, undefined], pD: [optInt, undefined], pDPrime: [optInt, undefined] },
+  sphere: { pR: [optInt, undefined] },
+};
+/**
+ * tinybig's metric-based geometric compressions. rpnc runs them as the data_transformation of a
+ * grid_compression_head / grid_compression_layer (option `dataTransformation`), whose geometry they share;
+ * the metric (batch_max / batch_min / batch_mean) comes from the class. Geometry options are optional
+ * here and, when given, checked against the head's.
+ */
+function geometricCompression(shape: 'cuboid' | 'cylinder' | 'sphere', metric: 'max' | 'min' | 'mean', options: GeometricCompressionOptions | undefined): GeometricCompression {
+  return make('expansion', `${shape}_${metric}_based_geometric_compression`, options, { ...gcBase, ...gcPatch[shape] });
+}
+/** `tinybig.compression.cuboid_max_based_geometric_compression` (metric batch_max). */
+export const cuboidMaxBasedGeometricCompression = (options?: GeometricCompressionOptions) => geometricCompression('cuboid', 'max', options);
+/** `tinybig.compression.cuboid_min_based_geometric_compression` (metric batch_min). */
+export const cuboidMinBasedGeometricCompression = (options?: GeometricCompressionOptions) => geometricCompression('cuboid', 'min', options);
+/** `tinybig.compression.cuboid_mean_based_geometric_compression` (metric koala.statistics.batch_mean). */
+export const cuboidMeanBasedGeometricCompression = (options?: GeometricCompressionOptions) => geometricCompression('cuboid', 'mean', options);
+/** `tinybig.compression.cylinder_max_based_geometric_compression` (metric batch_max). */
+export const cylinderMaxBasedGeometricCompression = (options?: GeometricCompressionOptions) => geometricCompression('cylinder', 'max', options);
+/** `tinybig.compression.cylinder_min_based_geometric_compression` (metric batch_min). */
+export const cylinderMinBasedGeometricCompression = (options?: GeometricCompressionOptions) => geometricCompression('cylinder', 'min', options);
+/** `tinybig.compression.cylinder_mean_based_geometric_compression` (metric batch_mean). */
+export const cylinderMeanBasedGeometricCompression = (options?: GeometricCompressionOptions) => geometricCompression('cylinder', 'mean', options);
+/** `tinybig.compression.sphere_max_based_geometric_compression` (metric batch_max). */
+export const sphereMaxBasedGeometricCompression = (options?: GeometricCompressionOptions) => geometricCompression('sphere', 'max', options);
+/** `tinybig.compression.sphere_min_based_geometric_compression` (metric batch_min). */
+export const sphereMinBasedGeometricCompression = (options?: GeometricCompressionOptions) => geometricCompression('sphere', 'min', options);
+/** `tinybig.compression.sphere_mean_based_geometric_compression` (metric batch_mean). */
+export const sphereMeanBasedGeometricCompression = (options?: GeometricCompressionOptions) => geometricCompression('sphere', 'mean', options);
 
 export interface CnnOptions extends PatchOptions {
   h: number;
@@ -189,8 +257,23 @@ export interface CnnOptions extends PatchOptions {
  * grid_compression_layer after every `poolingLayerGaps` of them, then perceptron layers to `fcDims`.
  */
 export function cnn(options: CnnOptions): Component<'model', 'cnn', CnnOptions> {
+  return make('model', 'cnn', options, cnnSchema(false));
+}
+
+/**
+ * `tinybig.model.resnet` (rpn_cnn): `cnn` with `with_residual=True` forced (tinybig's `resnet.__init__`
+ * ignores the value it is given), so every grid_interdependence_layer gets a linear remainder and, unless
+ * `withPerceptronResidual` says otherwise, so do the perceptron layers.
+ */
+export function resnet(options: CnnOptions): Component<'model', 'resnet', CnnOptions> {
+  const c = make<'model', 'resnet', CnnOptions>('model', 'resnet', options, cnnSchema(true));
+  (c.options as { withResidual?: boolean }).withResidual = true;
+  return c;
+}
+
+function cnnSchema(withResidual: boolean): Schema {
   const optBool = is.optional(is.bool);
-  return make('model', 'cnn', options, {
+  return {
     ...common,
     ...patchSchema,
     h: [is.posInt, required],
@@ -218,7 +301,7 @@ export function cnn(options: CnnOptions): Component<'model', 'cnn', CnnOptions> 
     withBatchNorm: [is.bool, true],
     withRelu: [is.bool, true],
     withSoftmax: [is.bool, false],
-    withResidual: [is.bool, false],
+    withResidual: [is.bool, withResidual],
     withDropout: [is.bool, true],
     pPooling: [is.number, 0.25],
     pFc: [is.number, 0.5],
@@ -231,5 +314,5 @@ export function cnn(options: CnnOptions): Component<'model', 'cnn', CnnOptions> 
     withPerceptronLorr: [optBool, undefined],
     perceptronR: [optPosInt, undefined],
     enablePerceptronBias: [optBool, undefined],
-  });
+  };
 }

@@ -12,5 +12,6 @@ export * from './expansion.js';
 export * from './reconciliation.js';
 export * from './remainder.js';
 export * from './fusion.js';
+export * from './interdependence.js';
 export * from './module.js';
 export * from './grid.js';

@@ -5,6 +5,7 @@
 import { type Component, is, make, required } from './component.js';
 import type { Expansion } from './expansion.js';
 import type { Fusion } from './fusion.js';
+import type { Interdependence } from './interdependence.js';
 import type { ProcessingSlot } from './processing.js';
 import type { Reconciliation } from './reconciliation.js';
 import type { Remainder } from './remainder.js';
@@ -27,6 +28,10 @@ export interface HeadOptions {
   remainder?: Remainder | null;
   /** Fusion of the channels' outputs (default mean when channelNum > 1). */
   channelFusion?: Fusion | null;
+  /** ξ_attribute: Xa_c = X0·A_c (A_c ∈ R^{m×m'}, per channel from `w_attribute_interdependence`); κ then sees width m'. */
+  attributeInterdependence?: Interdependence | null;
+  /** ξ_instance: A' ∈ R^{b×b'} ties the model to one batch size — refused by rpnc (RPN2002). */
+  instanceInterdependence?: Interdependence | null;
   inputProcessFunctions?: ProcessingSlot | null;
   outputProcessFunctions?: ProcessingSlot | null;
   /** Explicit length of one channel's parameter row (default: from the reconciliation). */
@@ -48,6 +53,8 @@ export function head(options: HeadOptions): Head {
     parameterFabrication: [is.optional(is.component('reconciliation')), undefined],
     remainder: [is.optional(is.component('remainder')), undefined],
     channelFusion: [is.optional(is.component('fusion')), undefined],
+    attributeInterdependence: [is.optional(is.component('interdependence')), undefined],
+    instanceInterdependence: [is.optional(is.component('interdependence')), undefined],
     inputProcessFunctions: [is.optional(is.componentList('processing')), undefined],
     outputProcessFunctions: [is.optional(is.componentList('processing')), undefined],
     l: [is.optional(is.posInt), undefined],

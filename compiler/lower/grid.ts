@@ -11,6 +11,21 @@
  *   grid_compression_head: cuboid max/min → zero Pad + MaxPool (min = −MaxPool(−x)); every other
  *   metric / shape → Gather of the zero-extended flattened input with a constant (P, S) index map,
  *   then a reduction over S.
+ *
+ * How the patch gather is chosen (visible in `--emit ir` / the ONNX through the value names, all under
+ * the head's key prefix, e.g. `layers.0.heads.0.`):
+ *   - cuboid interdependence (offsets = the full bounding box, in kernel order) → Conv whose kernel is W
+ *     merely reshaped: `<prefix>conv_kernel` (reshape of `<prefix>w` / the reconciled W), `<prefix>conv`;
+ *   - cylinder / sphere interdependence (or a cuboid on a d = 1 grid with pD > 0) → Conv with a
+ *     bounding-box kernel gathered from [W | 0]: `<prefix>conv_kernel_index` (the constant column map),
+ *     `<prefix>conv_bbox_kernel`, `<prefix>conv`;
+ *   - compression, cuboid patch with batch_max / batch_min → `<prefix>pool_zero_pad` (when a window
+ *     leaves the grid) and `<prefix>max_pool`;
+ *   - compression, any other metric (sum, prod, mean, l1/l2 norm) or a cylinder / sphere patch →
+ *     `<prefix>patch_gather_index` (constant (P, S) cell map, N = the zero cell), `<prefix>patch_gather`
+ *     and `<prefix>patch_reduce` (the reduction over S).
+ * (Constant folding keeps the kernel's name on the folded initializer but drops `conv_kernel_index`;
+ * `--no-fold` shows every step.)
  */
 import type { GraphBuilder } from '../../ir/builder.js';
 import type { Value } from '../../ir/graph.js';
@@ -29,12 +44,12 @@ export function lowerGridHead(b: GraphBuilder, x: Value, h: HeadSpec, ws: Weight
   const x0 = lowerProcessList(b, x, h.inputProcess, ws);
   let y: Value;
   if (g.kind === 'compression') {
-    y = lowerCompression(b, x0, g);
+    y = lowerCompression(b, x0, g, h.prefix);
   } else {
     const rec = h.reconciliation ?? fail('RPN4101', `grid head ${h.prefix} has no reconciliation`);
     const w = rec.l > 0 ? b.constant(float32s([...params.w[0]], [1, rec.l]), `${h.prefix}w`) : undefined;
     const W = lowerReconciliation(b, w, rec); // (C_out, C_in·S), column c·S + s
-    y = lowerConv(b, x0, g, W);
+    y = lowerConv(b, x0, g, W, h.prefix);
     if (params.b) y = b.add(y, b.constant(float32s([...params.b]), `${h.prefix}b`));
   }
   const pi = lowerRemainder(b, x0, h.remainder, params, h.prefix, ws);
@@ -76,7 +91,7 @@ function cropTo(b: GraphBuilder, y: Value, g: GridSpec, rank: 2 | 3, crop: boole
   return b.slice(y, axes.map(() => 0), g.out.slice(0, rank), axes);
 }
 
-function lowerConv(b: GraphBuilder, x: Value, g: GridSpec, W: Value): Value {
+function lowerConv(b: GraphBuilder, x: Value, g: GridSpec, W: Value, prefix: string): Value {
   // On a d = 1 grid only the dd = 0 offsets can land inside the grid: a 2-D kernel suffices.
   const rank = spatialRank(g, false);
   const lo: Triple = [g.lo[0], g.lo[1], rank === 2 ? 0 : g.lo[2]];
@@ -90,7 +105,7 @@ function lowerConv(b: GraphBuilder, x: Value, g: GridSpec, W: Value): Value {
   const full = g.patchShape === 'cuboid' && K === S && g.offsets.every((t, s) => s === ((t[0] - lo[0]) * k[1] + (t[1] - lo[1])) * k[2] + (t[2] - lo[2]));
   let kernel: Value;
   if (full) {
-    kernel = b.reshape(W, [Co, Ci, ...kernelShape]);
+    kernel = b.reshape(W, [Co, Ci, ...kernelShape], { name: `${prefix}conv_kernel` });
   } else {
     // gather columns of [W | 0] : index c·S + s for member offsets, C_in·S (the zero column) elsewhere
     const idx: number[] = [];
@@ -102,15 +117,15 @@ function lowerConv(b: GraphBuilder, x: Value, g: GridSpec, W: Value): Value {
             idx.push(s === undefined ? Ci * S : c * S + s);
           }
     const Wz = b.concat([W, b.constant(float32s(new Array(Co).fill(0), [Co, 1]))], 1);
-    kernel = b.reshape(b.gather(Wz, b.constant(tensor('int64', [Ci * K], idx)), 1), [Co, Ci, ...kernelShape]);
+    kernel = b.reshape(b.gather(Wz, b.constant(tensor('int64', [Ci * K], idx), `${prefix}conv_kernel_index`), 1), [Co, Ci, ...kernelShape], { name: `${prefix}conv_bbox_kernel` });
   }
   const pads = rank === 2 ? [begin[0], begin[1], end[0], end[1]] : [...begin, ...end];
   const strides = rank === 2 ? [g.cd[0], g.cd[1]] : [...g.cd];
-  const y = cropTo(b, b.conv(toSpatial(b, x, g, rank), kernel, null, { strides, pads }), g, rank, crop);
+  const y = cropTo(b, b.conv(toSpatial(b, x, g, rank), kernel, null, { strides, pads }, { name: `${prefix}conv` }), g, rank, crop);
   return b.reshape(y, [-1, Co * g.P]);
 }
 
-function lowerCompression(b: GraphBuilder, x: Value, g: GridSpec): Value {
+function lowerCompression(b: GraphBuilder, x: Value, g: GridSpec, prefix: string): Value {
   const metric = g.metric ?? 'batch_max';
   const C = g.inChannels;
   if (g.patchShape === 'cuboid' && (metric === 'batch_max' || metric === 'batch_min')) {
@@ -126,9 +141,9 @@ function lowerCompression(b: GraphBuilder, x: Value, g: GridSpec): Value {
       const padded = sp.map((n, a) => n + begin[a] + end[a]);
       const ext = b.reshape(xs, [0, C, ...sp, 1]);
       const pads = [0, 0, ...begin.slice(0, rank), 0, 0, 0, ...end.slice(0, rank), 0];
-      xs = b.reshape(b.pad(ext, pads), [0, C, ...padded]);
+      xs = b.reshape(b.pad(ext, pads, 'constant', 0, { name: `${prefix}pool_zero_pad` }), [0, C, ...padded]);
     }
-    let y = b.maxPool(xs, { kernelShape: k.slice(0, rank), strides: g.cd.slice(0, rank) });
+    let y = b.maxPool(xs, { kernelShape: k.slice(0, rank), strides: g.cd.slice(0, rank) }, { name: `${prefix}max_pool` });
     if (metric === 'batch_min') y = b.neg(y);
     return b.reshape(cropTo(b, y, g, rank, crop), [-1, C * g.P]);
   }
@@ -145,16 +160,17 @@ function lowerCompression(b: GraphBuilder, x: Value, g: GridSpec): Value {
   const x3 = b.reshape(x, [-1, C, g.N]);
   const zeros = b.mul(b.slice(x3, [0], [1], [2]), 0); // (batch, C, 1) of zeros (x·0, like tinybig's padding)
   const xz = b.concat([x3, zeros], 2);
-  const patches = b.gather(xz, b.constant(tensor('int64', [g.P, g.S], idx)), 2); // (batch, C, P, S)
+  const patches = b.gather(xz, b.constant(tensor('int64', [g.P, g.S], idx), `${prefix}patch_gather_index`), 2, { name: `${prefix}patch_gather` }); // (batch, C, P, S)
+  const r = { name: `${prefix}patch_reduce` };
   let y: Value;
   switch (metric) {
-    case 'batch_max': y = b.reduceMax(patches, [3], false); break;
-    case 'batch_min': y = b.reduceMin(patches, [3], false); break;
-    case 'batch_sum': y = b.reduceSum(patches, [3], false); break;
-    case 'batch_prod': y = b.reduceProd(patches, [3], false); break;
-    case 'batch_mean': y = b.reduceMean(patches, [3], false); break;
-    case 'batch_l1_norm': y = b.reduceSum(b.abs(patches), [3], false); break;
-    case 'batch_l2_norm': y = b.sqrt(b.reduceSum(b.mul(patches, patches), [3], false)); break;
+    case 'batch_max': y = b.reduceMax(patches, [3], false, r); break;
+    case 'batch_min': y = b.reduceMin(patches, [3], false, r); break;
+    case 'batch_sum': y = b.reduceSum(patches, [3], false, r); break;
+    case 'batch_prod': y = b.reduceProd(patches, [3], false, r); break;
+    case 'batch_mean': y = b.reduceMean(patches, [3], false, r); break;
+    case 'batch_l1_norm': y = b.reduceSum(b.abs(patches), [3], false, r); break;
+    case 'batch_l2_norm': y = b.sqrt(b.reduceSum(b.mul(patches, patches), [3], false), r); break;
     default: return fail('RPN4101', `no lowering for pooling metric ${metric}`);
   }
   return b.reshape(y, [-1, C * g.P]);

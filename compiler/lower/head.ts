@@ -1,6 +1,7 @@
 /**
  * Lowering of one RPN head (§4.1):
- *   X0 = F_in(X);  Y_c = κ(X0)·ψ(w_c)ᵀ + b  (per channel);  Y = fuse_c(Y_c) + π(X0);  F_out(Y)
+ *   X0 = F_in(X);  Y_c = κ(X0·A_c)·ψ(w_c)ᵀ + b  (per channel);  Y = fuse_c(Y_c) + π(X0);  F_out(Y)
+ * A_c: the attribute interdependence (absent = identity); κ is per channel only when A_c has parameters.
  */
 import type { GraphBuilder } from '../../ir/builder.js';
 import type { Value } from '../../ir/graph.js';
@@ -9,6 +10,7 @@ import { headParams, reconciliationExtras, type WeightSource } from '../spec/par
 import type { HeadSpec } from '../spec/types.js';
 import { lowerExpansion } from './expansion.js';
 import { lowerFusion } from './fusion.js';
+import { lowerAttributeInterdependence } from './interdependence.js';
 import { lowerProcessList } from './processing.js';
 import { lowerReconciliation } from './reconciliation.js';
 import { lowerRemainder } from './remainder.js';
@@ -16,11 +18,16 @@ import { lowerRemainder } from './remainder.js';
 export function lowerHead(b: GraphBuilder, x: Value, h: HeadSpec, ws: WeightSource): Value {
   const params = headParams(h, ws);
   const x0 = lowerProcessList(b, x, h.inputProcess, ws);
-  const kappa = lowerExpansion(b, x0, h.expansion, ws);
+  const ai = h.attributeInterdependence;
+  const perChannel = !!ai && ai.l > 0;
+  const aiName = (c: number) => (h.channelNum > 1 && perChannel ? `${h.prefix}w_attribute_interdependence.${c}` : `${h.prefix}w_attribute_interdependence`);
+  const kappaOf = (c: number): Value => lowerExpansion(b, ai ? lowerAttributeInterdependence(b, x0, ai, params.wAttributeInterdependence?.[c], aiName(c)) : x0, h.expansion, ws);
+  const shared = perChannel ? undefined : kappaOf(0);
   const bias = params.b ? b.constant(float32s([...params.b]), `${h.prefix}b`) : undefined;
   const extras = h.reconciliation ? reconciliationExtras(h.reconciliation, ws) : {};
   const channels: Value[] = [];
   for (let c = 0; c < h.channelNum; c++) {
+    const kappa = shared ?? kappaOf(c);
     if (!h.reconciliation) {
       channels.push(kappa);
       continue;

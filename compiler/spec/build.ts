@@ -8,7 +8,7 @@ import { DiagnosticError, type Diagnostic, type SourceSpan, diag } from '../diag
 import { getSpan, optionSpan, setSpan } from '../spans.js';
 import { expansionD, reconciliationHasParameters, reconciliationSizes } from './sizes.js';
 import { GRID_HEAD_TYPES, type GridBuildHelpers, GeometryError, buildGridHead, cnnLayerOptions } from './grid.js';
-import type { ExpansionSpec, FusionSpec, HeadSpec, LayerSpec, ModelSpec, ProcessSpec, ReconciliationSpec, RemainderSpec } from './types.js';
+import type { ExpansionSpec, FusionSpec, HeadSpec, InterdependenceSpec, LayerSpec, ModelSpec, ProcessSpec, ReconciliationSpec, RemainderSpec } from './types.js';
 
 /** Validation diagnostics codes (RPN2xxx). */
 export const SPEC_CODES = {
@@ -147,6 +147,7 @@ function modelLayers(ctx: Ctx, v: Component): Component[] | undefined {
       }));
     }
     case 'cnn':
+    case 'resnet': // tinybig.model.resnet = cnn(with_residual=True)
       return gridModelLayers(ctx, v);
     default:
       ctx.error('RPN2002', `model '${v.type}' is not supported yet`, v);
@@ -324,7 +325,17 @@ function buildHead(ctx: Ctx, v: Component, prefix: string, where: { standalone: 
   const expComp = o.dataTransformation as Component | undefined;
   if (!expComp) return void ctx.error('RPN2107', 'a head needs a dataTransformation (its expansion κ)', v, undefined, 'add dataTransformation: identityExpansion()');
   const inputProcess = processList(ctx, o.inputProcessFunctions, `${prefix}input_process_functions`, m);
-  const expansion = buildExpansion(ctx, expComp, m, `${prefix}data_transformation.`);
+  if (o.instanceInterdependence) {
+    const ii = o.instanceInterdependence as Component;
+    return void ctx.error('RPN2002', `instance interdependence (${ii.type}) is not supported: its A' ∈ R^{b×b'} mixes the rows of the batch, which ties the model to one batch size b, while rpnc compiles models for any batch size`, v, 'instanceInterdependence', 'remove instanceInterdependence, or use an attributeInterdependence (A ∈ R^{m×m\'} mixes features)');
+  }
+  let attributeInterdependence: InterdependenceSpec | undefined;
+  if (o.attributeInterdependence) {
+    attributeInterdependence = buildInterdependence(ctx, o.attributeInterdependence as Component, m, prefix);
+    if (!attributeInterdependence) return undefined;
+  }
+  // κ sees Xa = X0·A (width m'); the remainder still sees X0 (width m).
+  const expansion = buildExpansion(ctx, expComp, attributeInterdependence?.mPrime ?? m, `${prefix}data_transformation.`);
   if (!expansion || !inputProcess) return undefined;
   const D = expansion.D;
 
@@ -357,7 +368,55 @@ function buildHead(ctx: Ctx, v: Component, prefix: string, where: { standalone: 
   if (!remainder) return undefined;
   const outputProcess = processList(ctx, o.outputProcessFunctions, `${prefix}output_process_functions`, outWidth);
   if (!outputProcess) return undefined;
-  return { prefix, aliases: [], type: v.type, m, n, channelNum: C, expansion, D, reconciliation, bias, remainder, channelFusion, inputProcess, outputProcess, outWidth, source: v };
+  return { prefix, aliases: [], type: v.type, m, n, channelNum: C, attributeInterdependence, expansion, D, reconciliation, bias, remainder, channelFusion, inputProcess, outputProcess, outWidth, source: v };
+}
+
+const INSTANCE_TYPES = ['instance', 'instance_interdependence', 'row', 'left'];
+/** Parameterized interdependences: A = ψ(w; n = m, D = m') with these reconciliations (§11). */
+const INTERDEPENDENCE_RECON: Record<string, string> = {
+  parameterized_interdependence: 'identity_reconciliation',
+  lowrank_parameterized_interdependence: 'lorr_reconciliation',
+  hm_parameterized_interdependence: 'hm_reconciliation',
+  lphm_parameterized_interdependence: 'lphm_reconciliation',
+  dual_lphm_parameterized_interdependence: 'dual_lphm_reconciliation',
+};
+const CONSTANT_INTERDEPENDENCES = ['constant_interdependence', 'constant_c_interdependence', 'zero_interdependence', 'one_interdependence', 'identity_interdependence'];
+
+/** A head's attribute interdependence (data-independent kinds only), A ∈ R^{m×m'}. */
+function buildInterdependence(ctx: Ctx, v: Component, m: number, headPrefix: string): InterdependenceSpec | undefined {
+  const o = v.options as Opts;
+  if (INSTANCE_TYPES.includes(o.interdependenceType as string)) {
+    return void ctx.error('RPN2002', `${v.type} with interdependenceType '${o.interdependenceType}' is an instance interdependence: its A' ∈ R^{b×b'} mixes the rows of the batch, which ties the model to one batch size b, while rpnc compiles models for any batch size`, v, 'interdependenceType', "use interdependenceType: 'attribute' (A ∈ R^{m×m'} mixes features)");
+  }
+  if (!INTERDEPENDENCE_RECON[v.type] && !CONSTANT_INTERDEPENDENCES.includes(v.type)) {
+    return void ctx.error('RPN2002', `interdependence '${v.type}' is not supported yet (only the data-independent ones: parameterized, lowrank/hm/lphm/dual_lphm parameterized, constant, constant_c, zero, one, identity)`, v);
+  }
+  if (o.m !== undefined && o.m !== m) {
+    return void ctx.error('RPN2109', `${v.type} has m = ${o.m} but the head's input width is m = ${m}`, v, 'm', `set m: ${m} or omit it`);
+  }
+  let mPrime = (o.mPrime as number | undefined) ?? m;
+  if (v.type === 'constant_interdependence') {
+    const A = o.A as number[][] | undefined;
+    if (!A) return void ctx.error('RPN2109', 'constant_interdependence needs its matrix A (m×m\')', v, undefined, `add A: [[…], …] with ${m} rows`);
+    if (A.length !== m) return void ctx.error('RPN2109', `constant_interdependence: A has ${A.length} rows but the head's input width is m = ${m}`, v, 'A', `give A with ${m} rows (A ∈ R^{m×m'})`);
+    mPrime = A[0].length;
+  }
+  const spec: InterdependenceSpec = { type: v.type, options: o, m, mPrime, l: 0, source: v };
+  const recType = INTERDEPENDENCE_RECON[v.type];
+  if (recType) {
+    const ropts: Opts = { enableBias: false, r: o.r };
+    if (o.p !== undefined) {
+      ropts.p = o.p;
+      ropts.q = o.q ?? o.p;
+    }
+    const rec = buildReconciliation(ctx, derived(v, { kind: 'reconciliation', type: recType, options: ropts }), m, mPrime, `${headPrefix}attribute_interdependence.parameter_fabrication.`);
+    if (!rec) return undefined;
+    rec.source = v;
+    spec.reconciliation = rec;
+    spec.l = rec.l;
+    spec.paramKey = `${headPrefix}w_attribute_interdependence`;
+  }
+  return spec;
 }
 
 function buildExpansion(ctx: Ctx, v: Component, m: number, prefix: string): ExpansionSpec | undefined {
@@ -544,7 +603,8 @@ function gridHelpers(ctx: Ctx): GridBuildHelpers {
 
 function gridModelLayers(ctx: Ctx, v: Component): Component[] | undefined {
   try {
-    return cnnLayerOptions(v.options as Opts).map(({ type, options }) => derived(v, { kind: 'layer', type, options }));
+    const o = v.type === 'resnet' ? { ...(v.options as Opts), withResidual: true } : (v.options as Opts);
+    return cnnLayerOptions(o).map(({ type, options }) => derived(v, { kind: 'layer', type, options }));
   } catch (e) {
     if (e instanceof GeometryError) return void ctx.error('RPN2109', e.message, v, e.option, e.hint);
     throw e;

@@ -5,7 +5,7 @@
  */
 import { fail } from '../diagnostics.js';
 import type { WeightStore } from '../weights/store.js';
-import type { ExpansionSpec, FusionSpec, ModelSpec } from './types.js';
+import type { ExpansionSpec, FusionSpec, InterdependenceSpec, ModelSpec } from './types.js';
 import { checkGridExtras } from './grid.js';
 
 /** The fixed weight vector tinybig keeps on summation / average / weighted-summation fusions. */
@@ -38,6 +38,30 @@ export function derivedExtras(e: ExpansionSpec): { key: string; shape: number[];
   return e.children.flatMap(derivedExtras);
 }
 
+/** The fixed A (m×m', float32) tinybig caches on a parameter-free attribute interdependence (`attribute_interdependence.A`). */
+function interdependenceA(ai: InterdependenceSpec | undefined, headPrefix: string): { key: string; shape: number[]; values: number[] }[] {
+  if (!ai || ai.l > 0) return [];
+  const { m, mPrime } = ai;
+  const o = ai.options;
+  const at = (i: number, j: number): number => {
+    switch (ai.type) {
+      case 'constant_interdependence':
+        return (o.A as number[][])[i][j];
+      case 'constant_c_interdependence':
+        return o.c as number;
+      case 'one_interdependence':
+        return 1;
+      case 'identity_interdependence':
+        return i === j ? 1 : 0;
+      default:
+        return 0;
+    }
+  };
+  const values: number[] = [];
+  for (let i = 0; i < m; i++) for (let j = 0; j < mPrime; j++) values.push(Math.fround(at(i, j)));
+  return [{ key: `${headPrefix}attribute_interdependence.A`, shape: [m, mPrime], values }];
+}
+
 function checkOne(store: WeightStore, key: string, x: { shape: number[]; values: number[] }, what: string): void {
   if (!store.has(key)) return;
   const data = store.get(key, x.shape, { requiredBy: `${what} (derived by rpnc, checked against the checkpoint)` });
@@ -59,6 +83,11 @@ export function checkDerivedExtras(spec: ModelSpec, store: WeightStore): void {
       }
     }
     for (const h of layer.heads) checkGridExtras(h, store);
+    for (const h of layer.heads) {
+      for (const x of interdependenceA(h.attributeInterdependence, h.prefix)) {
+        for (const prefix of [h.prefix, ...h.aliases]) checkOne(store, prefix + x.key.slice(h.prefix.length), x, h.attributeInterdependence!.type);
+      }
+    }
     for (const h of layer.heads) {
       for (const x of derivedExtras(h.expansion)) {
         for (const prefix of [h.prefix, ...h.aliases]) {

@@ -213,10 +213,23 @@ export function buildGridHead(v: Component, prefix: string, hp: GridBuildHelpers
   }
   const { m, n } = gridWidths(geo);
   if (kind === 'compression') {
-    const metric = geo.metric!;
-    // (lowering and the reference also know 'batch_mean', for a future mean-based geometric compression;
-    // tinybig's grid_compression_head raises on it, and 'batch_avg' does not exist.)
-    if (!(POOLING_METRICS as readonly string[]).includes(metric)) {
+    let metric = geo.metric!;
+    // A `*_based_geometric_compression` data transformation (tinybig's cuboid_mean_based_geometric_compression
+    // etc.; d_pool_mean_workaround swaps its batch_mean in) brings its own metric, including 'batch_mean',
+    // which tinybig's grid_compression_head itself rejects as a pooling_metric ('batch_avg' does not exist).
+    const dt = o.dataTransformation as Component | undefined;
+    if (dt) {
+      const mt = /^(cuboid|cylinder|sphere)_(max|min|mean)_based_geometric_compression$/.exec(dt.type);
+      if (!mt) return void hp.error(`a grid_compression_head's dataTransformation must be a *_based_geometric_compression (e.g. cuboidMeanBasedGeometricCompression()), got '${dt.type}'`, v, 'dataTransformation', undefined, 'RPN2109');
+      if (mt[1] !== geo.patchShape) return void hp.error(`dataTransformation ${dt.type} has a ${mt[1]} patch but the head's patchShape is '${geo.patchShape}'`, v, 'dataTransformation', `set patchShape: '${mt[1]}'`, 'RPN2109');
+      const headVals: Opts = { ...o, d: geo.grid[2], cdH: geo.cd[0], cdW: geo.cd[1], cdD: geo.cd[2] };
+      for (const [k, val] of Object.entries(dt.options as Opts)) {
+        if (k === 'name' || k === 'device' || val === undefined || val === null) continue;
+        if (headVals[k] !== val) return void hp.error(`dataTransformation ${dt.type} has ${k} = ${String(val)} but the head has ${String(headVals[k])}`, v, 'dataTransformation', `drop ${k} from the data transformation, or make it agree`, 'RPN2109');
+      }
+      metric = `batch_${mt[2]}`;
+      geo.metric = metric;
+    } else if (!(POOLING_METRICS as readonly string[]).includes(metric)) {
       return void hp.error(`pooling metric '${metric}' is not one tinybig's grid_compression_head can run (tinybig raises ValueError)`, v, 'poolingMetric', `use one of ${POOLING_METRICS.join(', ')}`, 'RPN2109');
     }
     const grid: GridSpec = { ...geo, matrixKey: 'data_transformation.interdependence.A' };

@@ -22,6 +22,8 @@ export interface HeadParams {
   bRemainder?: Float32Array;
   /** (1, l) parameter of a parameterized channel fusion. */
   wChannelFusion?: Float32Array;
+  /** One row of `w_attribute_interdependence` (C, l_ai) per channel, when the attribute interdependence has parameters. */
+  wAttributeInterdependence?: Float32Array[];
 }
 
 export function describeHead(h: HeadSpec): string {
@@ -43,6 +45,12 @@ export function headParams(h: HeadSpec, ws: WeightSource): HeadParams {
     if (h.remainder.bias) out.bRemainder = ws.get(`${h.prefix}b_remainder`, [h.n], { requiredBy: `${by.requiredBy}: linear_remainder(enableBias)` });
   }
   if (h.channelFusion?.paramKey) out.wChannelFusion = fusionParam(h.channelFusion, ws);
+  const ai = h.attributeInterdependence;
+  if (ai?.paramKey && ai.l > 0) {
+    const all = ws.get(ai.paramKey, [h.channelNum, ai.l], { requiredBy: `${by.requiredBy}: ${ai.type} (m=${ai.m} → m'=${ai.mPrime}, l=${ai.l})` });
+    out.wAttributeInterdependence = [];
+    for (let c = 0; c < h.channelNum; c++) out.wAttributeInterdependence.push(all.subarray(c * ai.l, (c + 1) * ai.l));
+  }
   return out;
 }
 
@@ -193,6 +201,7 @@ export function parameterManifest(spec: ModelSpec): { key: string; shape: number
       if (h.remainder.weight) add(`${h.prefix}w_remainder`, [h.n, h.m], 'xavier');
       if (h.remainder.bias) add(`${h.prefix}b_remainder`, [h.n], 'zeros');
       if (h.channelFusion?.paramKey) add(h.channelFusion.paramKey, [1, h.channelFusion.l], 'xavier');
+      if (h.attributeInterdependence?.paramKey) add(h.attributeInterdependence.paramKey, [h.channelNum, h.attributeInterdependence.l], 'xavier');
       sideCars(h.reconciliation);
       sideCars(h.channelFusion?.reconciliation);
     }

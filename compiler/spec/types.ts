@@ -76,6 +76,26 @@ export interface FusionSpec {
   source?: Component;
 }
 
+/**
+ * A data-independent attribute interdependence (rpn-semantics §4.1, §11): Xa_c = X0·A_c, A_c ∈ R^{m×m'}.
+ * Parameterized types (l > 0) fabricate A_c from row c of `<head prefix>w_attribute_interdependence` (C, l)
+ * with `reconciliation` (n = m, D = m'; plain `parameterized_interdependence` = identity_reconciliation, a
+ * row-major reshape). The constant types (l = 0) build A from `options` (constant's `A`, constant_c's `c`,
+ * zero / one / identity).
+ */
+export interface InterdependenceSpec {
+  type: string;
+  options: Record<string, unknown>;
+  m: number;
+  mPrime: number;
+  /** Length of one channel's parameter row (0 = no parameters). */
+  l: number;
+  reconciliation?: ReconciliationSpec;
+  /** Key of the parameter (C, l) when l > 0: `<head prefix>w_attribute_interdependence`. */
+  paramKey?: string;
+  source?: Component;
+}
+
 export interface HeadSpec {
   /** state_dict prefix, e.g. `layers.0.heads.0.` (for shared heads: the first index's prefix). */
   prefix: string;
@@ -85,6 +105,8 @@ export interface HeadSpec {
   m: number;
   n: number;
   channelNum: number;
+  /** ξ_attribute (X0 → X0·A_c, width m → mPrime); the expansion is built on width mPrime. */
+  attributeInterdependence?: InterdependenceSpec;
   expansion: ExpansionSpec;
   /** Width of κ(x). */
   D: number;

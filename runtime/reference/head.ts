@@ -2,7 +2,8 @@
  * One RPN head (rpn-semantics §4.1), x (b×m) → b×outWidth:
  *
  *   X0  = F_in(x)
- *   K   = κ(X0)                                   (the same for every channel)
+ *   K_c = κ(X0·A_c)                               (A_c: attribute interdependence, identity if none;
+ *                                                  recomputed per channel, the same K when A has no parameters)
  *   Y_c = K · ψ(w_c)ᵀ + b     for c = 0 … C−1     (b is added in every channel; no ψ → Y_c = K)
  *   Y   = channel_fusion(Y_0 … Y_{C−1})           (only when the spec has one; else Y_0)
  *   Y   = Y + π(X0)                               (nothing for zero / no remainder)
@@ -12,6 +13,7 @@ import { headParams, reconciliationExtras, type WeightSource } from '../../compi
 import type { HeadSpec } from '../../compiler/spec/types.js';
 import { expand } from './expansion.js';
 import { fuse } from './fusion.js';
+import { attributeInterdependence } from './interdependence.js';
 import { add, linear, type Mat } from './matrix.js';
 import { applyProcessList } from './processing.js';
 import { fabricate } from './reconciliation.js';
@@ -21,11 +23,13 @@ export function runHead(h: HeadSpec, x: Mat, ws: WeightSource): Mat {
   if (x.cols !== h.m) throw new Error(`reference: head ${h.prefix} expects ${h.m} input features, got ${x.cols}`);
   const params = headParams(h, ws);
   const x0 = applyProcessList(h.inputProcess, x, ws);
-  const kappa = expand(h.expansion, x0, ws);
 
   const extras = h.reconciliation ? reconciliationExtras(h.reconciliation, ws) : {}; // side-cars (random matrices, …)
   const channels: Mat[] = [];
   for (let c = 0; c < h.channelNum; c++) {
+    const ai = h.attributeInterdependence;
+    const xa = ai ? attributeInterdependence(ai, x0, params.wAttributeInterdependence?.[c]) : x0;
+    const kappa = expand(h.expansion, xa, ws);
     if (!h.reconciliation) {
       channels.push(kappa);
       continue;

@@ -8,6 +8,7 @@
  *   expansion.ts       κ   data expansions
  *   reconciliation.ts  ψ   parameter reconciliations (w → W, n×D)
  *   remainder.ts       π   remainders
+ *   interdependence.ts ξ   data-independent attribute interdependences (X0 → X0·A)
  *   fusion.ts              channel / head fusions
  *   processing.ts          activation, normalisation, softmax … (processing slots)
  *   head.ts                one head

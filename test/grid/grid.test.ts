@@ -9,7 +9,7 @@ import { compileSpec, loadSpec, loadWeights, seededWeights } from '../../compile
 import { runReference } from '../../runtime/reference/index.js';
 import { createSession, runSession } from '../../runtime/session.js';
 import { DslError } from '../../compiler/dsl/component.js';
-import { cnn, gridCompressionLayer, gridInterdependenceLayer } from '../../compiler/dsl/index.js';
+import { cnn, cuboidMaxBasedGeometricCompression, cuboidMeanBasedGeometricCompression, cylinderMeanBasedGeometricCompression, gridCompressionLayer, gridInterdependenceLayer, linearRemainder, resnet, rpn, sphereMinBasedGeometricCompression } from '../../compiler/dsl/index.js';
 import { buildModelSpec } from '../../compiler/spec/build.js';
 import { gridGeometry, packingCd, patchOffsets } from '../../compiler/spec/grid.js';
 
@@ -92,6 +92,25 @@ describe('DSL and cnn construction', () => {
     const conv = spec.layers.filter((l) => l.type === 'grid_interdependence_layer').map((l) => l.heads[0].grid!);
     expect(conv.map((g) => g.S)).toEqual([25, 27, 27]); // 5×5×1, then 3×3×3 (pH 2→1, pD 0→1), then 3×3×3
   });
+  it('resnet = cnn with withResidual forced on (conv and fc layers get a linear remainder)', () => {
+    const opts = { h: 4, w: 4, channelNums: [1, 2, 2], fcDims: [5, 3], pH: 1, poolingPH: 0, poolingPHPrime: 1, poolingPW: 0, poolingPWPrime: 1, poolingCdH: 2, poolingCdW: 2 };
+    const spec = buildModelSpec(resnet({ ...opts, withResidual: false })); // tinybig's resnet ignores the value
+    expect(spec.layers.map((l) => l.type)).toEqual(['grid_interdependence_layer', 'grid_interdependence_layer', 'grid_compression_layer', 'perceptron_layer', 'perceptron_layer']);
+    expect(spec.layers.map((l) => l.heads[0].remainder.type)).toEqual(['linear_remainder', 'linear_remainder', 'zero_remainder', 'linear_remainder', 'linear_remainder']);
+    expect(buildModelSpec(resnet({ ...opts, withPerceptronResidual: false })).layers[3].heads[0].remainder.type).toBe('zero_remainder');
+    expect(buildModelSpec(cnn(opts)).layers[0].heads[0].remainder.type).toBe('zero_remainder');
+  });
+  it('mean/max/min-based geometric compressions as a grid_compression_layer dataTransformation set the metric', () => {
+    const base = { h: 4, w: 4, channelNum: 2, pH: 0, pHPrime: 1, pW: 0, pWPrime: 1, cdH: 2, cdW: 2 };
+    const metric = (dt: ReturnType<typeof cuboidMaxBasedGeometricCompression>, extra = {}) => buildModelSpec(gridCompressionLayer({ ...base, ...extra, dataTransformation: dt })).layers[0].heads[0].grid!.metric;
+    expect(metric(cuboidMeanBasedGeometricCompression())).toBe('batch_mean');
+    expect(metric(cuboidMaxBasedGeometricCompression({ pH: 0, cdH: 2 }))).toBe('batch_max');
+    expect(metric(cylinderMeanBasedGeometricCompression(), { patchShape: 'cylinder', pR: 1 })).toBe('batch_mean');
+    expect(metric(sphereMinBasedGeometricCompression({ pR: 1 }), { patchShape: 'sphere', pR: 1 })).toBe('batch_min');
+    expect(() => buildModelSpec(gridCompressionLayer({ ...base, dataTransformation: cuboidMeanBasedGeometricCompression({ pH: 1 }) }))).toThrow(/pH = 1 but the head has 0/);
+    expect(() => buildModelSpec(gridCompressionLayer({ ...base, dataTransformation: cylinderMeanBasedGeometricCompression() }))).toThrow(/cylinder patch/);
+    expect(() => gridCompressionLayer({ ...base, dataTransformation: linearRemainder() as never })).toThrow(DslError);
+  });
 });
 
 function onnxOf(c: string): { ops: string[]; biggestInit: number } {
@@ -116,6 +135,27 @@ describe('emitted ONNX', () => {
     expect(ops).toContain('Conv');
     expect(biggestInit).toBeLessThanOrEqual(2 * 2 * 25); // C_out·C_in·5·5 kernel; A is 36×52
   });
+  it('consecutive grid layers with nothing per-position between them stay N-C-spatial (flat→NCHW→flat Reshapes cancel)', () => {
+    const conv = (inChannel: number) => gridInterdependenceLayer({ h: 4, w: 4, inChannel, outChannel: 2, pH: 1, withBatchNorm: false, withRelu: false });
+    const spec = buildModelSpec(rpn({ layers: [conv(1), conv(2)] }));
+    // (identity-elimination merges Reshape(Reshape(x)) when the shapes are constants, i.e. with folding on)
+    const nodes = onnx.ModelProto.decode(compileSpec(spec, seededWeights(spec, 3)).onnx).graph!.node ?? [];
+    const convs = nodes.filter((n) => n.opType === 'Conv');
+    expect(convs.length).toBe(2);
+    expect(convs[1].input![0]).toBe(convs[0].output![0]); // Conv → Conv, no Reshape pair between
+    expect(nodes.filter((n) => n.opType === 'Reshape').length).toBe(2); // only in and out
+  });
+  it('value names show the chosen patch gather', async () => {
+    const names = (m: Parameters<typeof buildModelSpec>[0]) => {
+      const spec = buildModelSpec(m);
+      const g = onnx.ModelProto.decode(compileSpec(spec, seededWeights(spec, 1), { fold: false }).onnx).graph!;
+      return [...(g.node ?? []).flatMap((n) => n.output ?? []), ...(g.initializer ?? []).map((t) => t.name!)];
+    };
+    expect(names(gridInterdependenceLayer({ h: 4, w: 4, inChannel: 1, outChannel: 2, pH: 1 }))).toEqual(expect.arrayContaining(['heads.0.conv_kernel', 'heads.0.conv']));
+    expect(names(gridInterdependenceLayer({ h: 4, w: 4, inChannel: 1, outChannel: 2, patchShape: 'cylinder', pR: 1 }))).toEqual(expect.arrayContaining(['heads.0.conv_kernel_index', 'heads.0.conv_bbox_kernel', 'heads.0.conv']));
+    expect(names(gridCompressionLayer({ h: 4, w: 4, channelNum: 1, pH: 1, packingStrategy: 'complete_square' }))).toEqual(expect.arrayContaining(['heads.0.pool_zero_pad', 'heads.0.max_pool']));
+    expect(names(gridCompressionLayer({ h: 4, w: 4, channelNum: 1, pH: 1, poolingMetric: 'batch_sum' }))).toEqual(expect.arrayContaining(['heads.0.patch_gather_index', 'heads.0.patch_gather', 'heads.0.patch_reduce']));
+  });
   it('cnn: Conv, zero-padded MaxPool, fc MatMul', () => {
     const { ops, biggestInit } = onnxOf('e_cnn_tiny');
     expect(ops.filter((o) => o === 'Conv').length).toBe(2);
@@ -135,6 +175,8 @@ describe('lowering = reference on geometries without golden data (seeded weights
     pool_min_sphere_3d: gridCompressionLayer({ h: 4, w: 4, d: 3, channelNum: 1, poolingMetric: 'batch_min', patchShape: 'sphere', pR: 1, packingStrategy: 'sparse_simple_cubic' }),
     pool_max_pd1_on_2d_grid: gridCompressionLayer({ h: 4, w: 4, channelNum: 2, poolingMetric: 'batch_max', pH: 1, pD: 1, packingStrategy: 'complete_square' }),
     pool_min_3d_cuboid: gridCompressionLayer({ h: 4, w: 5, d: 3, channelNum: 2, poolingMetric: 'batch_min', pH: 1, pD: 1, packingStrategy: 'complete_square' }),
+    resnet_small: resnet({ h: 5, w: 4, channelNums: [2, 3, 2], fcDims: [4, 3], pH: 1, poolingPH: 0, poolingPHPrime: 1, poolingPW: 0, poolingPWPrime: 1, poolingCdH: 2, poolingCdW: 2, withDropout: false }),
+    pool_mean_cylinder: gridCompressionLayer({ h: 5, w: 6, channelNum: 2, patchShape: 'cylinder', pR: 1, packingStrategy: 'sparse_hexagonal', dataTransformation: cylinderMeanBasedGeometricCompression() }),
     cnn_gaps1_half: cnn({ h: 8, w: 8, channelNums: [1, 2, 2], fcDims: [5, 3], pH: 2, poolingLayerGaps: 1, poolingCdH: 2, poolingCdW: 2, patchSizeHalfAfterPooling: true, withBatchNorm: false, withDropout: false }),
   };
   for (const [name, model] of Object.entries(models)) {

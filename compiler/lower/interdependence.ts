@@ -1,0 +1,48 @@
+/**
+ * Lowering of data-independent attribute interdependences ξ (rpn-semantics §4.1, §11) to IR:
+ * A_c (m, m') for channel c, applied as Xa_c = X0·A_c. A_c reads only constants (the channel's row of
+ * `w_attribute_interdependence`, or the options), so constant folding turns it into one dense matrix.
+ */
+import type { GraphBuilder } from '../../ir/builder.js';
+import type { Value } from '../../ir/graph.js';
+import { float32s, tensor } from '../../ir/tensor.js';
+import { fail } from '../diagnostics.js';
+import type { InterdependenceSpec } from '../spec/types.js';
+import { lowerReconciliation } from './reconciliation.js';
+
+/** A_c ∈ R^{m×m'}; `w` is the channel's parameter row (parameterized types only). */
+export function lowerInterdependenceMatrix(b: GraphBuilder, ai: InterdependenceSpec, w: Float32Array | undefined, name: string): Value {
+  const { m, mPrime } = ai;
+  const o = ai.options;
+  if (ai.reconciliation) {
+    if (!w) return fail('RPN4102', `${ai.type} needs its parameter row`);
+    // ψ(w; n = m, D = m'): plain parameterized_interdependence is identity_reconciliation (a row-major reshape)
+    return lowerReconciliation(b, b.constant(float32s([...w], [1, ai.l]), name), ai.reconciliation);
+  }
+  const filled = (f: (i: number, j: number) => number): Value => {
+    const t = tensor('float32', [m, mPrime]);
+    for (let i = 0; i < m; i++) for (let j = 0; j < mPrime; j++) (t.data as Float32Array)[i * mPrime + j] = f(i, j);
+    return b.constant(t, name);
+  };
+  switch (ai.type) {
+    case 'constant_interdependence': {
+      const A = o.A as number[][];
+      return filled((i, j) => A[i][j]);
+    }
+    case 'constant_c_interdependence':
+      return filled(() => o.c as number);
+    case 'zero_interdependence':
+      return filled(() => 0);
+    case 'one_interdependence':
+      return filled(() => 1);
+    case 'identity_interdependence':
+      return filled((i, j) => (i === j ? 1 : 0));
+    default:
+      return fail('RPN4101', `no lowering for interdependence ${ai.type}`);
+  }
+}
+
+/** Xa = X0·A (batch, m) → (batch, m'). */
+export function lowerAttributeInterdependence(b: GraphBuilder, x0: Value, ai: InterdependenceSpec, w: Float32Array | undefined, name: string): Value {
+  return b.matmul(x0, lowerInterdependenceMatrix(b, ai, w, name));
+}

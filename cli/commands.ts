@@ -79,7 +79,6 @@ export async function checkCommand(
   const rtol = numOption('--rtol', opts.rtol);
   const deviceId = intOption('--device-id', opts.deviceId);
   try {
-    if (!fs.existsSync(model)) throw new DiagnosticError({ code: 'RPN1001', severity: 'error', message: `model file '${model}' not found`, hint: 'check the path' });
     const { spec, sourceText } = loadSpec(model);
     const store = loadWeights(spec, { weights: opts.weights, seed });
     const res = compileSpec(spec, store, { fold: opts.fold, sourceText });

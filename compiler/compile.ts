@@ -3,7 +3,6 @@
  * Library code: never prints, never exits; problems are thrown as DiagnosticError.
  */
 import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
 import type { Graph, Model } from '../ir/graph.js';
 import { createModel } from '../ir/graph.js';
 import { DiagnosticError, diag, type Diagnostic } from './diagnostics.js';
@@ -155,9 +154,6 @@ export function compileSpec(spec: ModelSpec, store: WeightStore, opts: CompileOp
 
 /** Compile a model file to ONNX bytes. */
 export function compileFile(path: string, opts: CompileOptions = {}): CompileResult {
-  if (!fs.existsSync(path)) {
-    throw new DiagnosticError({ code: 'RPN1001', severity: 'error', message: `model file '${path}' not found`, hint: 'check the path' });
-  }
   const { spec, sourceText } = loadSpec(path);
   const store = loadWeights(spec, opts);
   return compileSpec(spec, store, { ...opts, sourceText });

@@ -8,6 +8,7 @@ import type { Value } from '../../ir/graph.js';
 import { float32s } from '../../ir/tensor.js';
 import { fail } from '../diagnostics.js';
 import type { WeightSource } from '../spec/params.js';
+import { bsplineKnots, rbfCentres } from '../spec/sizes.js';
 import type { ExpansionSpec } from '../spec/types.js';
 import { lowerProcessList } from './processing.js';
 
@@ -122,21 +123,6 @@ function lowerCore(b: GraphBuilder, x: Value, e: ExpansionSpec, ws: WeightSource
     default:
       return fail('RPN4101', `no lowering for expansion ${e.type}`);
   }
-}
-
-/** float32 linspace(lo, hi, K) as torch computes it. */
-export function rbfCentres(lo: number, hi: number, K: number): number[] {
-  if (K === 1) return [Math.fround(lo)];
-  const step = (hi - lo) / (K - 1);
-  return Array.from({ length: K }, (_, i) => Math.fround(i < K / 2 ? lo + i * step : hi - (K - 1 - i) * step));
-}
-
-/** tinybig's knots: g_i = fl32(fl32(i)·fl32(h)) + fl32(lo), i = −d … t+d. */
-export function bsplineKnots(lo: number, hi: number, t: number, d: number): number[] {
-  const h = Math.fround((hi - lo) / t);
-  const out: number[] = [];
-  for (let i = -d; i <= t + d; i++) out.push(Math.fround(Math.fround(Math.fround(i) * h) + Math.fround(lo)));
-  return out;
 }
 
 function bspline(b: GraphBuilder, x: Value, e: ExpansionSpec): Value {

@@ -5,6 +5,7 @@
  */
 import { fail } from '../diagnostics.js';
 import type { WeightStore } from '../weights/store.js';
+import { bsplineKnots, rbfCentres } from './sizes.js';
 import type { ExpansionSpec, FusionSpec, InterdependenceSpec, ModelSpec } from './types.js';
 import { checkGridExtras } from './grid.js';
 
@@ -21,18 +22,13 @@ export function derivedExtras(e: ExpansionSpec): { key: string; shape: number[];
   const o = e.options;
   if (e.type === 'bspline_expansion') {
     const [lo, hi] = o.gridRange as number[];
-    const t = o.t as number;
-    const d = o.d as number;
-    const h = Math.fround((hi - lo) / t);
-    const row: number[] = [];
-    for (let i = -d; i <= t + d; i++) row.push(Math.fround(Math.fround(Math.fround(i) * h) + Math.fround(lo)));
+    const row = bsplineKnots(lo, hi, o.t as number, o.d as number);
     return [{ key: `${e.prefix}grid`, shape: [e.m, row.length], values: Array.from({ length: e.m }, () => row).flat() }];
   }
   if (e.type === 'gaussian_rbf_expansion' || e.type === 'inverse_quadratic_rbf_expansion') {
     const [lo, hi] = o.baseRange as number[];
     const K = o.numInterval as number;
-    const step = (hi - lo) / Math.max(1, K - 1);
-    const c = Array.from({ length: K }, (_, i) => Math.fround(i < K / 2 ? lo + i * step : hi - (K - 1 - i) * step));
+    const c = rbfCentres(lo, hi, K);
     return [{ key: `${e.prefix}base`, shape: [K], values: c }];
   }
   return e.children.flatMap(derivedExtras);

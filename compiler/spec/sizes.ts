@@ -158,3 +158,18 @@ export function reconciliationSizes(type: string, o: Record<string, unknown>, n:
 export function reconciliationHasParameters(type: string): boolean {
   return !['constant_reconciliation', 'zero_reconciliation', 'one_reconciliation', 'constant_eye_reconciliation'].includes(type);
 }
+
+/** float32 linspace(lo, hi, K) as torch computes it. */
+export function rbfCentres(lo: number, hi: number, K: number): number[] {
+  if (K === 1) return [Math.fround(lo)];
+  const step = (hi - lo) / (K - 1);
+  return Array.from({ length: K }, (_, i) => Math.fround(i < K / 2 ? lo + i * step : hi - (K - 1 - i) * step));
+}
+
+/** tinybig's knots: g_i = fl32(fl32(i)·fl32(h)) + fl32(lo), i = −d … t+d. */
+export function bsplineKnots(lo: number, hi: number, t: number, d: number): number[] {
+  const h = Math.fround((hi - lo) / t);
+  const out: number[] = [];
+  for (let i = -d; i <= t + d; i++) out.push(Math.fround(Math.fround(Math.fround(i) * h) + Math.fround(lo)));
+  return out;
+}

@@ -26,6 +26,16 @@ export interface CompileOptions {
   seed?: number;
   /** Constant-fold the fabrication ψ(w) (default true). */
   fold?: boolean;
+  /** Run the optimisations (default true). `false` = `--no-opt`: dense fabrication, only folding and DCE. */
+  opt?: boolean;
+  /** What the cost model minimises (default 'speed'); 'size' keeps factored parameters where they are smaller. */
+  optimize?: 'speed' | 'size';
+  /** The batch size the cost model plans for (default 1). */
+  batchHint?: number;
+  /** Run exactly these passes (names from ir/passes), in order, instead of the default pipeline. */
+  passes?: string[];
+  /** Drop these passes from the pipeline. */
+  disablePasses?: string[];
   /** Called after every pass that changed the graph (for `--emit ir` after a pass). */
   afterPass?: (pass: string, graph: Graph) => void;
 }
@@ -137,9 +147,9 @@ export function batchNormWarnings(spec: ModelSpec, store: WeightStore): Diagnost
 }
 
 export function compileSpec(spec: ModelSpec, store: WeightStore, opts: CompileOptions & { sourceText?: string; modelPath?: string } = {}): CompileResult {
-  const graph = lowerModel(spec, store);
+  const graph = lowerModel(spec, store, { opt: opts.opt ?? true, optimize: opts.optimize ?? 'speed', batchHint: opts.batchHint ?? 1 });
   validateWeights(spec, store);
-  runPasses(graph, { fold: opts.fold ?? true, afterPass: opts.afterPass });
+  runPasses(graph, { fold: opts.fold ?? true, opt: opts.opt ?? true, passes: opts.passes, disablePasses: opts.disablePasses, afterPass: opts.afterPass });
   const metadata: Record<string, string> = {
     'rpnc.version': VERSION,
     'rpnc.model_type': spec.type,

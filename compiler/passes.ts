@@ -6,7 +6,7 @@
 import type { Graph } from '../ir/graph.js';
 import { PassManager, deadCodeElimination, defaultPipeline } from '../ir/passes/index.js';
 
-export function runPasses(graph: Graph, opts: { fold: boolean; afterPass?: (pass: string, graph: Graph) => void }): void {
+export function runPasses(graph: Graph, opts: { fold: boolean; opt?: boolean; passes?: string[]; disablePasses?: string[]; afterPass?: (pass: string, graph: Graph) => void }): void {
   const passes = opts.fold ? defaultPipeline() : [deadCodeElimination()];
   new PassManager(passes, { afterPass: opts.afterPass ? (name, g, changed) => changed && opts.afterPass!(name, g) : undefined }).run(graph);
 }

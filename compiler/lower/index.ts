@@ -13,7 +13,15 @@ import { lowerGridHead } from './grid.js';
 export const INPUT_NAME = 'x';
 export const OUTPUT_NAME = 'y';
 
-export function lowerModel(spec: ModelSpec, ws: WeightSource): Graph {
+/** Choices the lowering makes by cost (see the fabrication strategy). */
+export interface LowerOptions {
+  /** false = `--no-opt`: always the plain dense fabrication. */
+  opt?: boolean;
+  optimize?: 'speed' | 'size';
+  batchHint?: number;
+}
+
+export function lowerModel(spec: ModelSpec, ws: WeightSource, _opts: LowerOptions = {}): Graph {
   const b = new GraphBuilder();
   let x: Value = b.input(INPUT_NAME, ['batch', spec.m]);
   for (const layer of spec.layers) {

@@ -5,13 +5,39 @@
  * `cuda` : strict. If the CUDA provider library cannot be loaded, one message naming the missing
  *          library and how to install it (RPN5001); never a silent CPU fallback.
  * `auto` : try CUDA, fall back to CPU and say so (through `onNote`).
+ *
+ * On a CUDA session, the nodes that the CUDA EP has no kernel for (ORT then places them on the
+ * CPU, copying tensors between host and device) are reported as warning RPN5201 (`onWarning`).
+ * onnxruntime-node does not hand ORT's placement log to JavaScript, so the placement is computed
+ * statically from ORT's CUDA kernel table (compiler/onnx/cuda-kernels.ts); ORT's own warnings
+ * (severity ≥ warning, e.g. "Some nodes were not assigned to the preferred execution providers")
+ * go to the process's stderr for CUDA sessions.
+ *
+ * A model can be given as bytes or as a file path; a path is what a model with external data
+ * (`model.onnx.data` next to it) needs.
  */
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { DiagnosticError, diag } from '../compiler/diagnostics.js';
+import { DiagnosticError, diag, type Diagnostic } from '../compiler/diagnostics.js';
+import { cpuFallbackNodes } from '../compiler/onnx/cuda-kernels.js';
+import { checkExternalData, externalDataFiles } from '../compiler/onnx/external-data.js';
+import { modelPrecision } from '../compiler/onnx/fp16.js';
+import onnxProto from 'onnx-proto';
 
+const { onnx } = onnxProto;
+
+/** The ModelProto of `bytes`, or null when they are not one (ONNX Runtime then says why). */
+function decodeModel(bytes: Uint8Array): onnxProto.onnx.ModelProto | null {
+  try {
+    return onnx.ModelProto.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/** Where ONNX Runtime runs the model: `cpu`, `cuda` (strict), or `auto` (CUDA if available, else CPU). */
 export type ExecutionProvider = 'cpu' | 'cuda' | 'auto';
 
 export interface SessionOptions {
@@ -19,7 +45,11 @@ export interface SessionOptions {
   deviceId?: number;
   /** Informational messages (e.g. the auto fallback). */
   onNote?: (message: string) => void;
+  /** Warnings (RPN5201: nodes of a CUDA session that run on the CPU); default: through onNote. */
+  onWarning?: (warning: Diagnostic) => void;
   intraOpNumThreads?: number;
+  /** ORT's own log level (default: 2 = warnings for CUDA sessions, 3 = errors for CPU ones); 0 prints its node placement ("All nodes placed on [CUDAExecutionProvider]") on the process's stderr. */
+  logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
 }
 
 export interface RpncSession {
@@ -44,14 +74,38 @@ export const CUDA_INSTALL_HINT =
   '`ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node` (or `npm install onnxruntime-node --onnxruntime-node-install=cuda12`), ' +
   'with the CUDA 12 and cuDNN 9 libraries on LD_LIBRARY_PATH; or run with --ep cpu';
 
-async function create(bytes: Uint8Array, providers: ort.InferenceSession.SessionOptions['executionProviders'], opts: SessionOptions) {
-  const options: ort.InferenceSession.SessionOptions = { executionProviders: providers, graphOptimizationLevel: 'all', logSeverityLevel: 3 };
+async function create(model: Uint8Array | string, providers: ort.InferenceSession.SessionOptions['executionProviders'], opts: SessionOptions, cuda = false) {
+  const options: ort.InferenceSession.SessionOptions = { executionProviders: providers, graphOptimizationLevel: 'all', logSeverityLevel: opts.logSeverityLevel ?? (cuda ? 2 : 3) };
   if (opts.intraOpNumThreads !== undefined) options.intraOpNumThreads = opts.intraOpNumThreads;
-  return ort.InferenceSession.create(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), options);
+  if (typeof model === 'string') return ort.InferenceSession.create(model, options);
+  return ort.InferenceSession.create(Buffer.from(model.buffer, model.byteOffset, model.byteLength), options);
 }
 
-export async function createSession(onnxBytes: Uint8Array, opts: SessionOptions = {}): Promise<RpncSession> {
+/** Warning RPN5201 listing the nodes of a model that the CUDA EP cannot run, or null when none. */
+export function cudaPlacementWarning(onnxBytes: Uint8Array): Diagnostic | null {
+  const cpu = cpuFallbackNodes(onnxBytes);
+  if (!cpu.length) return null;
+  const shown = cpu.slice(0, 8).map((p) => `${p.op} '${p.node}' (${p.type}: ${p.cpuReason})`);
+  return diag('RPN5201', `${cpu.length} node(s) will run on CPU under the CUDA execution provider: ${shown.join(', ')}${cpu.length > shown.length ? `, … (${cpu.length - shown.length} more)` : ''}`, {
+    severity: 'warning',
+    hint: 'each of them costs a device↔host copy; rebuild the model with a current rpnc (its emitter only produces ops with CUDA kernels) or use --ep cpu',
+  });
+}
+
+/** Create an ONNX Runtime session from ONNX bytes on the chosen execution provider (`cuda` strict: RPN5001 when it cannot load; `auto` falls back to the CPU through `onNote`). */
+export async function createSession(model: Uint8Array | string, opts: SessionOptions = {}): Promise<RpncSession> {
   const ep = opts.ep ?? 'cpu';
+  let onnxBytes: Uint8Array;
+  if (typeof model === 'string') {
+    if (!fs.existsSync(model)) throw new DiagnosticError(diag('RPN5004', `ONNX file '${model}' not found`, { hint: 'build it first: rpnc build model.ts' }));
+    onnxBytes = fs.readFileSync(model);
+    if (decodeModel(onnxBytes)) checkExternalData(model, onnxBytes);
+  } else {
+    onnxBytes = model;
+    const ext = decodeModel(onnxBytes) ? externalDataFiles(onnxBytes) : [];
+    if (ext.length) throw new DiagnosticError(diag('RPN5002', `ONNX Runtime could not load the model: it keeps its tensors in external data (${ext.join(', ')}) and was given as bytes`, { hint: 'load it from its file path, next to its .data file' }));
+  }
+  const source = typeof model === 'string' ? model : onnxBytes;
   const wrap = (session: ort.InferenceSession, used: 'cpu' | 'cuda'): RpncSession => ({
     session,
     ep: used,
@@ -60,20 +114,28 @@ export async function createSession(onnxBytes: Uint8Array, opts: SessionOptions 
   });
   if (ep === 'cpu') {
     try {
-      return wrap(await create(onnxBytes, ['cpu'], opts), 'cpu');
+      return wrap(await create(source, ['cpu'], opts), 'cpu');
     } catch (e) {
-      throw new DiagnosticError(diag('RPN5002', `ONNX Runtime could not load the model: ${(e as Error).message}`, { hint: 'this is a bug in rpnc if the file came from `rpnc build`; please report it' }));
+      const proto = decodeModel(onnxBytes);
+      const fp16 = proto !== null && modelPrecision(proto) === 'fp16';
+      const hint = fp16
+        ? "a float16 model (rpnc build --precision fp16) is meant for the CUDA EP, and this ONNX Runtime's CPU EP cannot run one of its nodes in float16: use --ep cuda, or build with --precision fp32 for the CPU"
+        : 'this is a bug in rpnc if the file came from `rpnc build`; please report it';
+      throw new DiagnosticError(diag('RPN5002', `ONNX Runtime could not load the model${fp16 ? ' (float16) on the CPU execution provider' : ''}: ${firstLine((e as Error).message)}`, { hint }));
     }
   }
   const libPath = path.join(ortBinaryDir(), CUDA_PROVIDER_LIB);
   try {
     if (!fs.existsSync(libPath)) throw new Error(`Failed to load shared library ${CUDA_PROVIDER_LIB}: not found in ${path.dirname(libPath)}`);
-    return wrap(await create(onnxBytes, [{ name: 'cuda', deviceId: opts.deviceId ?? 0 }], opts), 'cuda');
+    const session = wrap(await create(source, [{ name: 'cuda', deviceId: opts.deviceId ?? 0 }], opts, true), 'cuda');
+    const warning = decodeModel(onnxBytes) ? cudaPlacementWarning(onnxBytes) : null;
+    if (warning) (opts.onWarning ?? ((w: Diagnostic) => opts.onNote?.(`warning ${w.code}: ${w.message}`)))(warning);
+    return session;
   } catch (e) {
     const msg = (e as Error).message;
     if (ep === 'auto') {
       opts.onNote?.(`CUDA execution provider unavailable (${firstLine(msg)}); running on CPU`);
-      return createSession(onnxBytes, { ...opts, ep: 'cpu' });
+      return createSession(model, { ...opts, ep: 'cpu' });
     }
     throw new DiagnosticError(diag('RPN5001', `the CUDA execution provider cannot be loaded: ${firstLine(msg)}`, { hint: CUDA_INSTALL_HINT }));
   }

@@ -46,9 +46,10 @@ const patchSchema: Schema = {
 };
 
 export interface GridInterdependenceHeadOptions extends PatchOptions {
-  h: number;
-  w: number;
-  inChannel: number;
+  /** Input grid height, width and channels: may be omitted on a grid layer right after another grid layer (inferred). */
+  h?: number;
+  w?: number;
+  inChannel?: number;
   outChannel: number;
   d?: number;
   withBatchNorm?: boolean;
@@ -65,9 +66,10 @@ export interface GridInterdependenceHeadOptions extends PatchOptions {
 const interdependenceSchema: Schema = {
   ...common,
   ...patchSchema,
-  h: [is.posInt, required],
-  w: [is.posInt, required],
-  inChannel: [is.posInt, required],
+  // h, w, inChannel may be omitted on a grid layer that follows another grid layer: inferred from its output grid
+  h: [is.optional(is.posInt), undefined],
+  w: [is.optional(is.posInt), undefined],
+  inChannel: [is.optional(is.posInt), undefined],
   outChannel: [is.posInt, required],
   d: [is.posInt, 1],
   withBatchNorm: [is.bool, true],
@@ -81,9 +83,10 @@ const interdependenceSchema: Schema = {
 };
 
 export interface GridCompressionHeadOptions extends PatchOptions {
-  h: number;
-  w: number;
-  channelNum: number;
+  /** Input grid height, width and channels: may be omitted on a grid layer right after another grid layer (inferred). */
+  h?: number;
+  w?: number;
+  channelNum?: number;
   d?: number;
   /** batch_max (default), batch_min, batch_sum, batch_prod, batch_l1_norm, batch_l2_norm. */
   poolingMetric?: string;
@@ -102,9 +105,10 @@ export interface GridCompressionHeadOptions extends PatchOptions {
 const compressionSchema = (withDropout: boolean): Schema => ({
   ...common,
   ...patchSchema,
-  h: [is.posInt, required],
-  w: [is.posInt, required],
-  channelNum: [is.posInt, required],
+  // h, w, channelNum may be omitted on a grid layer that follows another grid layer: inferred from its output grid
+  h: [is.optional(is.posInt), undefined],
+  w: [is.optional(is.posInt), undefined],
+  channelNum: [is.optional(is.posInt), undefined],
   d: [is.posInt, 1],
   poolingMetric: [is.string, 'batch_max'],
   dataTransformation: [is.optional(is.component('expansion')), undefined],
@@ -114,7 +118,10 @@ const compressionSchema = (withDropout: boolean): Schema => ({
 });
 
 /** Add the derived widths m, n to a grid component (errors point at the offending option). */
-function sized<C extends Component>(c: C, kind: 'interdependence' | 'compression', factory: string): C {
+export function sized<C extends Component>(c: C, kind: 'interdependence' | 'compression', factory: string): C {
+  const o = c.options as Record<string, unknown>;
+  // the input grid is inferred later (compiler/spec/build.ts) when the layer follows another grid layer
+  if (o.h === undefined || o.w === undefined || (kind === 'compression' ? o.channelNum : o.inChannel) === undefined) return c;
   try {
     const { m, n } = gridWidths(gridGeometry(c.options as Record<string, unknown>, kind));
     Object.assign(c.options as object, { m, n });

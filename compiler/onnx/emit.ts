@@ -8,6 +8,7 @@ import { fail } from '../diagnostics.js';
 import type { AttrValue, Dim, Model, Node, Value } from '../../ir/graph.js';
 import { type DType, type Tensor, tensorBytes } from '../../ir/tensor.js';
 import { type AttrType, ONNX_IR_VERSION, ONNX_OPSET, OP_TABLE } from './ops.js';
+import { portableNodes } from './portable.js';
 
 const { onnx } = onnxProto;
 const AT = onnx.AttributeProto.AttributeType;
@@ -73,8 +74,20 @@ function nodeProto(node: Node): onnxProto.onnx.INodeProto {
   return { name: node.name, opType: node.op, domain: '', input: inputs, output: node.outputs.map((v) => v.name), attribute: attribute_ };
 }
 
+/** The ONNX nodes of an IR node: itself, or its portable subgraph (ops without a CUDA kernel). */
+function nodeProtos(node: Node, extraConsts: onnxProto.onnx.ITensorProto[]): onnxProto.onnx.INodeProto[] {
+  const x = node.inputs[0];
+  const alpha = typeof node.attrs.alpha === 'number' ? node.attrs.alpha : 1;
+  const portable = x && node.outputs.length === 1 ? portableNodes(node.op, x.name, node.outputs[0].name, alpha) : null;
+  if (!portable) return [nodeProto(node)];
+  extraConsts.push(...portable.consts);
+  return portable.nodes;
+}
+
 export function modelProto(model: Model): onnxProto.onnx.IModelProto {
   const g = model.graph;
+  const extraConsts: onnxProto.onnx.ITensorProto[] = [];
+  const nodes = g.nodes.flatMap((n) => nodeProtos(n, extraConsts));
   if (model.opset !== ONNX_OPSET) bad(`opset ${model.opset} is not supported (only ${ONNX_OPSET})`);
   for (const v of g.outputs) if (v.const || g.isGraphInput(v)) bad(`graph output %${v.name} must be computed by a node`);
   return {
@@ -89,15 +102,20 @@ export function modelProto(model: Model): onnxProto.onnx.IModelProto {
       name: g.name,
       input: g.inputs.map(valueInfo),
       output: g.outputs.map(valueInfo),
-      initializer: g.constants.map((c) => tensorProto(c.const!, c.name)),
-      node: g.nodes.map(nodeProto),
+      initializer: [...g.constants.map((c) => tensorProto(c.const!, c.name)), ...extraConsts],
+      node: nodes,
     },
   };
 }
 
 /** Serialise an IR model to ONNX ModelProto bytes (opset 17, IR version 8). */
 export function emitOnnx(model: Model): Uint8Array {
-  const proto = onnx.ModelProto.create(modelProto(model));
+  return encodeModel(modelProto(model));
+}
+
+/** Serialise a ModelProto (e.g. after the float16 conversion) to bytes. */
+export function encodeModel(model: onnxProto.onnx.IModelProto): Uint8Array {
+  const proto = onnx.ModelProto.create(model);
   const err = onnx.ModelProto.verify(proto);
   if (err) bad(err);
   return onnx.ModelProto.encode(proto).finish();

@@ -191,7 +191,7 @@ export function patchCells(g: GridSpec): Int32Array {
 
 /** What build.ts lends grid head construction (its private builders, bound to its diagnostics). */
 export interface GridBuildHelpers {
-  error(message: string, at: Component, option?: string, hint?: string, code?: 'RPN2002' | 'RPN2104' | 'RPN2109'): void;
+  error(message: string, at: Component, option?: string, hint?: string, code?: 'RPN2002' | 'RPN2104' | 'RPN2109' | 'RPN2120'): void;
   reconciliation(c: Component, n: number, D: number, prefix: string): ReconciliationSpec | undefined;
   remainder(c: Component, head: Component, m: number, n: number, prefix: string): RemainderSpec | undefined;
   process(slot: unknown, prefix: string, width: number): ProcessSpec[] | undefined;
@@ -204,6 +204,14 @@ export function buildGridHead(v: Component, prefix: string, hp: GridBuildHelpers
   const o = v.options as Opts;
   const mk = (kind: Component['kind'], type: string, options: Opts): Component => hp.derived(v, { kind, type, options });
   const kind = v.type === 'grid_compression_head' ? 'compression' : 'interdependence';
+  const chKey = kind === 'compression' ? 'channelNum' : 'inChannel';
+  const missing = ['h', 'w', chKey].filter((k) => o[k] === undefined);
+  if (missing.length) {
+    return void hp.error(
+      `${v.type} needs its input grid: ${missing.join(', ')} not given, and there is no grid layer before it to infer ${missing.length > 1 ? 'them' : 'it'} from`,
+      v, undefined, `give ${missing.map((k) => `${k}: …`).join(', ')} (only a grid layer right after another grid layer may omit h, w and ${chKey})`, 'RPN2120',
+    );
+  }
   let geo: Omit<GridSpec, 'matrixKey'>;
   try {
     geo = gridGeometry(o, kind);

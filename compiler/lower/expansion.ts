@@ -30,7 +30,7 @@ function lowerCore(b: GraphBuilder, x: Value, e: ExpansionSpec, ws: WeightSource
     case 'reciprocal_expansion': {
       // values in [0, 1e-6] -> 1e-6, in [-1e-6, 0) -> -1e-6, then 1/x
       const small = b.less(b.abs(x), 1e-6);
-      const clampedPos = b.where(b.greaterOrEqual(x, 0), 1e-6, -1e-6);
+      const clampedPos = b.where(b.greaterOrEqual(x, 0), b.constant(float32s([1e-6], [])), -1e-6);
       const isEdge = b.where(small, clampedPos, x);
       // |x| == 1e-6 exactly is also clamped to ±1e-6 (the same value), so `less` is enough.
       return b.div(1, isEdge);
@@ -125,27 +125,35 @@ function lowerCore(b: GraphBuilder, x: Value, e: ExpansionSpec, ws: WeightSource
   }
 }
 
+/**
+ * B-spline bases (§7.3), evaluated knot-major: every tensor is (knots, batch, m), so each op
+ * broadcasts a (knots, 1, 1) constant over one long contiguous batch·m row and every Slice cuts
+ * whole rows; one Transpose at the end gives the feature-major layout (index j·(t+d) + i).
+ * Degree k: T_i = (x − g_i)/(g_{i+k} − g_i) for i = 0..L (L = number of degree-k bases) and
+ * Bᵏ_i = T_i·Bᵏ⁻¹_i + (1 − T_{i+1})·Bᵏ⁻¹_{i+1} = P_i + (Bᵏ⁻¹ − P)_{i+1} with P = T ⊙ Bᵏ⁻¹
+ * ((g_{i+k+1} − x)/(g_{i+k+1} − g_{i+1}) = 1 − T_{i+1}: same numbers up to rounding).
+ * (A piecewise-polynomial form with a Gather by knot interval was tried: ORT's Gather made it slower.)
+ */
 function bspline(b: GraphBuilder, x: Value, e: ExpansionSpec): Value {
   const [lo, hi] = e.options.gridRange as number[];
   const t = e.options.t as number;
   const d = e.options.d as number;
   const g = bsplineKnots(lo, hi, t, d);
   const K = g.length; // t + 2d + 1
-  const x3 = b.unsqueeze(x, [2]); // (batch, m, 1)
+  const col = (v: number[], name?: string) => b.constant(float32s(v, [v.length, 1, 1]), name);
+  const xk = b.unsqueeze(x, [0]); // (1, batch, m)
   // B⁰_i = 1[g_i ≤ x] − 1[g_{i+1} ≤ x] = 1[g_i ≤ x < g_{i+1}] (knots increase)
-  const ge = b.cast(b.greaterOrEqual(x3, b.constant(float32s(g), `${e.prefix}grid`)), 'float32');
-  let B = b.sub(b.slice(ge, [0], [K - 1], [2]), b.slice(ge, [1], [K], [2]));
+  const ge = b.cast(b.greaterOrEqual(xk, col(g, `${e.prefix}grid`)), 'float32');
+  let B = b.sub(b.slice(ge, [0], [K - 1], [0]), b.slice(ge, [1], [K], [0]));
   for (let k = 1; k <= d; k++) {
-    const L = K - 1 - k; // number of bases of degree k
-    const gi = g.slice(0, L);
-    const leftDen = gi.map((_, i) => Math.fround(g[i + k] - g[i]));
-    const gk1 = gi.map((_, i) => g[i + k + 1]);
-    const rightDen = gi.map((_, i) => Math.fround(g[i + k + 1] - g[i + 1]));
-    const left = b.mul(b.div(b.sub(x3, b.constant(float32s(gi))), b.constant(float32s(leftDen))), b.slice(B, [0], [L], [2]));
-    const right = b.mul(b.div(b.sub(b.constant(float32s(gk1)), x3), b.constant(float32s(rightDen))), b.slice(B, [1], [L + 1], [2]));
-    B = b.add(left, right);
+    const L = K - 1 - k; // number of bases of degree k; B has L + 1
+    const gi = g.slice(0, L + 1);
+    const den = gi.map((_, i) => Math.fround(g[i + k] - g[i]));
+    const T = b.div(b.sub(xk, col(gi)), col(den));
+    const P = b.mul(T, B);
+    B = b.add(b.slice(P, [0], [L], [0]), b.slice(b.sub(B, P), [1], [L + 1], [0]));
   }
-  return b.reshape(B, [-1, e.m * (t + d)]);
+  return b.reshape(b.transpose(B, [1, 2, 0]), [-1, e.m * (t + d)]);
 }
 
 /** Recursive polynomials P_1..P_d per feature (§7.2), feature-major. */

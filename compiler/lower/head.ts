@@ -1,6 +1,7 @@
 /**
  * Lowering of one RPN head (§4.1):
  *   X0 = F_in(X);  Y_c = κ(X0·A_c)·ψ(w_c)ᵀ + b  (per channel);  Y = fuse_c(Y_c) + π(X0);  F_out(Y)
+ * κ·ψ(w)ᵀ is applied in the fabrication form cost.ts chooses (dense W or a factored form).
  * A_c: the attribute interdependence (absent = identity); κ is per channel only when A_c has parameters.
  */
 import type { GraphBuilder } from '../../ir/builder.js';
@@ -8,14 +9,16 @@ import type { Value } from '../../ir/graph.js';
 import { float32s } from '../../ir/tensor.js';
 import { headParams, reconciliationExtras, type WeightSource } from '../spec/params.js';
 import type { HeadSpec } from '../spec/types.js';
+import { chooseForm } from './cost.js';
+import type { LowerOptions } from './index.js';
 import { lowerExpansion } from './expansion.js';
 import { lowerFusion } from './fusion.js';
 import { lowerAttributeInterdependence } from './interdependence.js';
 import { lowerProcessList } from './processing.js';
-import { lowerReconciliation } from './reconciliation.js';
+import { applyReconciliation } from './reconciliation.js';
 import { lowerRemainder } from './remainder.js';
 
-export function lowerHead(b: GraphBuilder, x: Value, h: HeadSpec, ws: WeightSource): Value {
+export function lowerHead(b: GraphBuilder, x: Value, h: HeadSpec, ws: WeightSource, opts: LowerOptions = {}): Value {
   const params = headParams(h, ws);
   const x0 = lowerProcessList(b, x, h.inputProcess, ws);
   const ai = h.attributeInterdependence;
@@ -25,6 +28,7 @@ export function lowerHead(b: GraphBuilder, x: Value, h: HeadSpec, ws: WeightSour
   const shared = perChannel ? undefined : kappaOf(0);
   const bias = params.b ? b.constant(float32s([...params.b]), `${h.prefix}b`) : undefined;
   const extras = h.reconciliation ? reconciliationExtras(h.reconciliation, ws) : {};
+  const form = h.reconciliation ? chooseForm(h.reconciliation, opts) : undefined; // cost.ts
   const channels: Value[] = [];
   for (let c = 0; c < h.channelNum; c++) {
     const kappa = shared ?? kappaOf(c);
@@ -34,8 +38,7 @@ export function lowerHead(b: GraphBuilder, x: Value, h: HeadSpec, ws: WeightSour
     }
     const name = h.channelNum > 1 ? `${h.prefix}w.${c}` : `${h.prefix}w`;
     const w = h.reconciliation.l > 0 ? b.constant(float32s([...params.w[c]], [1, h.reconciliation.l]), name) : undefined;
-    const W = lowerReconciliation(b, w, h.reconciliation, extras); // (n, D)
-    let y = b.matmul(kappa, b.transpose(W, [1, 0]));
+    let y = applyReconciliation(b, kappa, w, h.reconciliation, extras, form!, h.prefix, h.channelNum > 1 ? `.${c}` : '');
     if (bias) y = b.add(y, bias);
     channels.push(y);
   }

@@ -10,6 +10,8 @@ import { lowerFusion } from './fusion.js';
 import { lowerHead } from './head.js';
 import { lowerGridHead } from './grid.js';
 
+export { fabricationPlan, type FabricationChoice } from './cost.js';
+
 export const INPUT_NAME = 'x';
 export const OUTPUT_NAME = 'y';
 
@@ -19,13 +21,15 @@ export interface LowerOptions {
   opt?: boolean;
   optimize?: 'speed' | 'size';
   batchHint?: number;
+  /** Use this form wherever it applies, whatever the cost (tests of every factored lowering). */
+  force?: import('./cost.js').FabricationForm;
 }
 
-export function lowerModel(spec: ModelSpec, ws: WeightSource, _opts: LowerOptions = {}): Graph {
+export function lowerModel(spec: ModelSpec, ws: WeightSource, opts: LowerOptions = {}): Graph {
   const b = new GraphBuilder();
   let x: Value = b.input(INPUT_NAME, ['batch', spec.m]);
   for (const layer of spec.layers) {
-    const heads = layer.heads.map((h) => (h.grid ? lowerGridHead(b, x, h, ws) : lowerHead(b, x, h, ws)));
+    const heads = layer.heads.map((h) => (h.grid ? lowerGridHead(b, x, h, ws) : lowerHead(b, x, h, ws, opts)));
     x = layer.headFusion ? lowerFusion(b, heads, layer.headFusion, fusionParam(layer.headFusion, ws), ws) : heads[0];
   }
   b.output(x, OUTPUT_NAME);

@@ -2,12 +2,16 @@
  * Lowering of parameter reconciliations ψ (tinybig.reconciliation) to IR: the parameter row
  * w (1, l) -> W (n, D). Everything here reads only constants, so constant folding turns it into
  * one dense W at compile time (`--no-fold` keeps these ops in the ONNX file).
+ * `applyReconciliation` is the head product κ·Wᵀ in the form cost.ts chooses: the dense W, or a
+ * factored form whose small constants fold but never multiply back into W (a MatMul with κ is not
+ * constant), or ψ kept unfolded for the smallest file.
  */
 import type { GraphBuilder } from '../../ir/builder.js';
 import type { Value } from '../../ir/graph.js';
-import { tensor } from '../../ir/tensor.js';
+import { type Tensor, tensor } from '../../ir/tensor.js';
 import { fail } from '../diagnostics.js';
 import type { ReconciliationSpec } from '../spec/types.js';
+import { type BlockLayout, blockLayout, type FormCost } from './cost.js';
 
 /** Consecutive pieces of w, taken in order: `take(len, shape)`. */
 function splitter(b: GraphBuilder, w: Value) {
@@ -62,31 +66,8 @@ export function lowerReconciliation(b: GraphBuilder, w: Value | undefined, r: Re
     case 'lphm_reconciliation':
     case 'dual_lphm_reconciliation': {
       // W = reshape(outer(a, β), n×D) — a reshaped outer product, not a Kronecker product.
-      const p = o.p as number;
-      const q = o.q as number;
-      const s = n / p;
-      const t = D / q;
-      const rank = o.r as number;
-      const take = splitter(b, need());
-      let a: Value;
-      let beta: Value;
-      if (r.type === 'hm_reconciliation') {
-        a = take(p * q, [p * q, 1]);
-        beta = take(s * t, [1, s * t]);
-      } else if (r.type === 'lphm_reconciliation') {
-        a = take(p * q, [p * q, 1]);
-        const S = take(s * rank, [s, rank]);
-        const T = take(rank * t, [rank, t]);
-        beta = b.reshape(b.matmul(S, T), [1, s * t]);
-      } else {
-        const P = take(p * rank, [p, rank]);
-        const Q = take(rank * q, [rank, q]);
-        const S = take(s * rank, [s, rank]);
-        const T = take(rank * t, [rank, t]);
-        a = b.reshape(b.matmul(P, Q), [p * q, 1]);
-        beta = b.reshape(b.matmul(S, T), [1, s * t]);
-      }
-      return b.reshape(b.matmul(a, beta), [n, D]);
+      const { a, beta } = hmVectors(b, need(), r);
+      return b.reshape(b.matmul(b.reshape(a, [-1, 1]), b.reshape(beta, [1, -1])), [n, D]);
     }
     case 'masking_reconciliation':
       // W = reshape(w) ⊙ M, M the fixed 0/1 mask tinybig drew at its first forward
@@ -131,5 +112,111 @@ export function lowerReconciliation(b: GraphBuilder, w: Value | undefined, r: Re
     }
     default:
       return fail('RPN4101', `no lowering for reconciliation ${r.type}`);
+  }
+}
+
+/** The hm family's flat vectors a (pq) and β (st) from the parameter row. */
+function hmVectors(b: GraphBuilder, w: Value, r: ReconciliationSpec): { a: Value; beta: Value } {
+  const L = blockLayout(r);
+  const { p, q, s, t } = L;
+  const rank = r.options.r as number;
+  const take = splitter(b, w);
+  if (r.type === 'hm_reconciliation') return { a: take(p * q, [p * q]), beta: take(s * t, [s * t]) };
+  if (r.type === 'lphm_reconciliation') {
+    const a = take(p * q, [p * q]);
+    const S = take(s * rank, [s, rank]);
+    const T = take(rank * t, [rank, t]);
+    return { a, beta: b.reshape(b.matmul(S, T), [s * t]) };
+  }
+  const P = take(p * rank, [p, rank]);
+  const Q = take(rank * q, [rank, q]);
+  const S = take(s * rank, [s, rank]);
+  const T = take(rank * t, [rank, t]);
+  return { a: b.reshape(b.matmul(P, Q), [p * q]), beta: b.reshape(b.matmul(S, T), [s * t]) };
+}
+
+/**
+ * The constant 0/1 regrouping of `blockLayout`, arranged for building C: row (j·s1 + v)·s1 + ρ,
+ * column u' is 1 when block g = ρ·q1 + j of a group's row ρ is block v of a's entry u' (g = u'·s1 + v).
+ */
+function regrouping(L: BlockLayout): Tensor {
+  const M = tensor('float32', [L.q1 * L.s1 * L.s1, L.q1]);
+  for (let rho = 0; rho < L.s1; rho++)
+    for (let j = 0; j < L.q1; j++) {
+      const g = rho * L.q1 + j;
+      const u = Math.floor(g / L.s1);
+      const v = g % L.s1;
+      (M.data as Float32Array)[((j * L.s1 + v) * L.s1 + rho) * L.q1 + u] = 1;
+    }
+  return M;
+}
+
+/**
+ * κ·Wᵀ for W = reshape_{n×D}(outer(a, β)) without forming W (cost.ts `blockLayout`):
+ *   Z = reshape(κ, (·, q1, t1))·reshape(β, (s1, t1))ᵀ  -> (batch, q1·s1)
+ *   y = Z·C,  C[(j, v), σ·s1 + ρ] = Σ_u' [block ρ·q1 + j is block v of u'] · a[σ·q1 + u']  (q1·s1 × n)
+ * C is built from a by a few small constant ops that fold.
+ */
+function applyBlocks(b: GraphBuilder, kappa: Value, a: Value, beta: Value, r: ReconciliationSpec, name: (what: string) => string): Value {
+  const L = blockLayout(r);
+  const N = L.q1 * L.s1;
+  const betaT = b.transpose(b.reshape(beta, [L.s1, L.t1]), [1, 0], { name: name('beta') }); // (t1, s1)
+  const Z = L.q1 === 1 ? b.matmul(kappa, betaT) : b.reshape(b.matmul(b.reshape(kappa, [-1, L.q1, L.t1]), betaT), [-1, N]); // (batch, q1·s1)
+  const At = b.transpose(b.reshape(a, [L.groups, L.q1]), [1, 0]); // (q1, groups)
+  const C3 = b.reshape(b.matmul(b.constant(regrouping(L)), At), [N, L.s1, L.groups]); // [(j,v), ρ, σ]
+  const C = b.reshape(b.transpose(C3, [0, 2, 1]), [N, r.n], { name: name('C') });
+  return b.matmul(Z, C);
+}
+
+/**
+ * The head product κ (batch, D) · ψ(w)ᵀ -> (batch, n) in the fabrication form chosen by cost.ts.
+ * Value names: `<prefix><form value><sfx>`, sfx = '' or `.c` per channel, e.g. `layers.0.heads.0.lorr_A`,
+ * `…hm_beta`, `…hm_C`, `…dup_beta`, `…dup_C`, `…W` (dense), `…W_runtime`.
+ */
+/** Ops that only move w's numbers; they may fold even when ψ is kept unfolded. */
+const LAYOUT_OPS = new Set(['Slice', 'Reshape', 'Transpose', 'Unsqueeze', 'Squeeze']);
+
+export function applyReconciliation(
+  b: GraphBuilder,
+  kappa: Value,
+  w: Value | undefined,
+  r: ReconciliationSpec,
+  extras: Record<string, Float32Array>,
+  choice: FormCost,
+  prefix: string,
+  sfx = '',
+): Value {
+  const need = (): Value => w ?? fail('RPN4102', `${r.type} needs its parameter row`);
+  switch (choice.form) {
+    case 'lorr-factored': {
+      const rank = r.options.r as number;
+      const take = splitter(b, need());
+      const A = take(r.n * rank, [r.n, rank]);
+      const B = take(rank * r.D, [rank, r.D]);
+      const Bt = b.transpose(B, [1, 0], { name: `${prefix}lorr_B${sfx}` }); // (D, r)
+      const At = b.transpose(A, [1, 0], { name: `${prefix}lorr_A${sfx}` }); // (r, n)
+      return b.matmul(b.matmul(kappa, Bt), At);
+    }
+    case 'hm-factored': {
+      const { a, beta } = hmVectors(b, need(), r);
+      return applyBlocks(b, kappa, a, beta, r, (what) => `${prefix}hm_${what}${sfx}`);
+    }
+    case 'duplicated-padding-factored': {
+      // W tiles w: the hm block form with a = 1 (p·q entries)
+      const pq = (r.n * r.D) / r.l;
+      const ones = b.constant(tensor('float32', [pq], new Array(pq).fill(1)));
+      return applyBlocks(b, kappa, ones, b.reshape(need(), [r.l]), r, (what) => `${prefix}dup_${what}${sfx}`);
+    }
+    case 'runtime-fabricated': {
+      // ψ stays in the file: its nodes that make data (MatMul, Tile, …) are noFold, so only the
+      // pieces of w are stored (layout ops on w still fold: same bytes, fewer nodes)
+      const from = b.graph.nodes.length;
+      const W = lowerReconciliation(b, w, r, extras);
+      for (const node of b.graph.nodes.slice(from)) if (!LAYOUT_OPS.has(node.op)) node.noFold = true;
+      if (W.producer) W.name = b.graph.uniqueName(`${prefix}W_runtime${sfx}`);
+      return b.gemm(kappa, W, null, { transB: true }); // κ·Wᵀ without a transposed copy of W
+    }
+    default:
+      return b.matmul(kappa, b.transpose(lowerReconciliation(b, w, r, extras), [1, 0], { name: `${prefix}W${sfx}` }));
   }
 }

@@ -16,6 +16,7 @@ export type ComponentKind =
   | 'layer'
   | 'model';
 
+/** A DSL value: the tinybig class it stands for (`type`), its family (`kind`) and its options with defaults filled in. */
 export interface Component<K extends ComponentKind = ComponentKind, T extends string = string, O = object> {
   readonly kind: K;
   /** tinybig's class name, e.g. `taylor_expansion`. */
@@ -37,6 +38,7 @@ export class DslError extends Error {
 
 type Check = (v: unknown) => string | undefined; // returns the expected type's description when wrong
 
+/** Option checks for `make` schemas (each returns the expected type's description when a value is wrong). */
 export const is = {
   int: ((v) => (Number.isInteger(v) ? undefined : 'an integer')) as Check,
   posInt: ((v) => (Number.isInteger(v) && (v as number) > 0 ? undefined : 'a positive integer')) as Check,
@@ -55,6 +57,7 @@ export const is = {
   optional: (c: Check): Check => (v) => (v === undefined || v === null ? undefined : c(v)),
 };
 
+/** Whether a value is a DSL component (`{ kind, type, options }`). */
 export function isComponent(v: unknown): v is Component {
   return typeof v === 'object' && v !== null && typeof (v as Component).kind === 'string' && typeof (v as Component).type === 'string' && typeof (v as Component).options === 'object';
 }
@@ -72,6 +75,7 @@ function describe(v: unknown): string {
  * means "optional, no default"; use `required` for options without a default.
  */
 export const required = Symbol('required');
+/** Build a component from given options and a schema (for DSL factories): unknown options, wrong types and missing required options throw `DslError`. */
 export function make<K extends ComponentKind, T extends string, O>(
   kind: K,
   type: T,

@@ -6,6 +6,7 @@
 import { type Component, is, make } from './component.js';
 import type { ProcessingSlot } from './processing.js';
 
+/** A data expansion κ: x ∈ R^m -> κ(x) ∈ R^D (tinybig.expansion). */
 export type Expansion<T extends string = string, O = Record<string, unknown>> = Component<'expansion', T, O>;
 
 /** Options every expansion accepts (tinybig's `transformation` base class). */

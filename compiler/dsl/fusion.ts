@@ -5,8 +5,10 @@
 import { type Component, is, make } from './component.js';
 import type { ProcessingSlot } from './processing.js';
 
+/** A fusion: combines the outputs of a head's channels or a layer's heads (tinybig.fusion). */
 export type Fusion<T extends string = string, O = Record<string, unknown>> = Component<'fusion', T, O>;
 
+/** Options every fusion accepts. */
 export interface FusionBase {
   /** Widths of the fused inputs (filled in by rpnc when omitted). */
   dims?: readonly number[] | number | null;

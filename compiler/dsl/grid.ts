@@ -45,6 +45,7 @@ const patchSchema: Schema = {
   packingStrategy: [is.string, 'densest_packing'],
 };
 
+/** Options of `gridInterdependenceHead` (tinybig.head.grid_interdependence_head). */
 export interface GridInterdependenceHeadOptions extends PatchOptions {
   /** Input grid height, width and channels: may be omitted on a grid layer right after another grid layer (inferred). */
   h?: number;
@@ -82,6 +83,7 @@ const interdependenceSchema: Schema = {
   parametersInitMethod: [is.optional(is.string), undefined],
 };
 
+/** Options of `gridCompressionHead` (tinybig.head.grid_compression_head). */
 export interface GridCompressionHeadOptions extends PatchOptions {
   /** Input grid height, width and channels: may be omitted on a grid layer right after another grid layer (inferred). */
   h?: number;
@@ -137,6 +139,7 @@ export function gridInterdependenceHead(options: GridInterdependenceHeadOptions)
   return sized(make('head', 'grid_interdependence_head', options, interdependenceSchema), 'interdependence', 'gridInterdependenceHead');
 }
 
+/** Options of `gridInterdependenceLayer` (tinybig.layer.grid_interdependence_layer). */
 export interface GridInterdependenceLayerOptions extends GridInterdependenceHeadOptions {
   /** Number of (shared, identical) heads, default 1. */
   width?: number;
@@ -158,6 +161,7 @@ export function gridCompressionLayer(options: GridCompressionHeadOptions): Compo
 
 // ---- tinybig.compression.geometric_compression: {cuboid,cylinder,sphere}_{max,min,mean}_based_geometric_compression ----
 
+/** Options of the `*BasedGeometricCompression` factories (tinybig.compression). */
 export interface GeometricCompressionOptions {
   h?: number;
   w?: number;
@@ -179,6 +183,7 @@ export interface GeometricCompressionOptions {
   name?: string;
   device?: string;
 }
+/** A geometric compression (patch pooling), used as a grid compression head's data transformation. */
 export type GeometricCompression = Component<'expansion', string, GeometricCompressionOptions>;
 const gcBase: Schema = {
   ...common, h: [optPosInt, undefined], w: [optPosInt, undefined], d: [optPosInt, undefined],
@@ -217,6 +222,7 @@ export const sphereMinBasedGeometricCompression = (options?: GeometricCompressio
 /** `tinybig.compression.sphere_mean_based_geometric_compression` (metric batch_mean). */
 export const sphereMeanBasedGeometricCompression = (options?: GeometricCompressionOptions) => geometricCompression('sphere', 'mean', options);
 
+/** Options of `cnn` and `resnet` (tinybig.model.rpn_cnn). */
 export interface CnnOptions extends PatchOptions {
   h: number;
   w: number;

@@ -10,10 +10,13 @@
  */
 import { type Component, is, make, required } from './component.js';
 
+/** A data interdependence function (tinybig.interdependence), applied to the input before the expansion. */
 export type Interdependence<T extends string = string, O = Record<string, unknown>> = Component<'interdependence', T, O>;
 
+/** Which axis an interdependence mixes: attributes (columns) or instances (rows), with tinybig's synonyms. */
 export type InterdependenceType = 'attribute' | 'attribute_interdependence' | 'column' | 'right' | 'instance' | 'instance_interdependence' | 'row' | 'left';
 
+/** Options every interdependence accepts. */
 export interface InterdependenceBase {
   /** Batch size b (instance type only). */
   b?: number;
@@ -24,6 +27,7 @@ export interface InterdependenceBase {
   name?: string;
   device?: string;
 }
+/** Options of interdependences with an output size (m', b'). */
 export interface InterdependencePrimes extends InterdependenceBase {
   bPrime?: number;
   /** Output width m' (default m). */
@@ -85,4 +89,5 @@ export function oneInterdependence(options: InterdependencePrimes = {}): Interde
 export function identityInterdependence(options: InterdependencePrimes = {}): Interdependence<'identity_interdependence'> {
   return make('interdependence', 'identity_interdependence', options, primes);
 }
+/** tinybig's alias `eye_interdependence` of `identityInterdependence`. */
 export const eyeInterdependence = identityInterdependence;

@@ -13,6 +13,7 @@ import type { Remainder } from './remainder.js';
 type Schema = Record<string, [(v: unknown) => string | undefined, unknown]>;
 const common: Schema = { name: [is.optional(is.string), undefined], device: [is.optional(is.string), undefined] };
 
+/** Options of `head` (tinybig.module.head). */
 export interface HeadOptions {
   /** Input width (inside a layer: may be omitted, then the layer's m). */
   m?: number;
@@ -41,6 +42,7 @@ export interface HeadOptions {
   /** tinybig's `parameters_init_method` (used only by `--seed` initialisation). */
   parametersInitMethod?: string;
 }
+/** A generic RPN head (`head()`). */
 export type Head = Component<'head', 'head', HeadOptions>;
 /** `tinybig.module.head` (alias `rpn_head`): one RPN head y = F_out(fuse_c(κ(F_in x)·ψ(w_c)ᵀ + b) + π(x)). */
 export function head(options: HeadOptions): Head {
@@ -61,8 +63,10 @@ export function head(options: HeadOptions): Head {
     parametersInitMethod: [is.optional(is.string), undefined],
   });
 }
+/** tinybig's alias `rpn_head` of `head`. */
 export const rpnHead = head;
 
+/** Options of `perceptronHead` (tinybig.head.perceptron_head). */
 export interface PerceptronHeadOptions {
   m: number;
   n: number;
@@ -109,6 +113,7 @@ export function perceptronHead(options: PerceptronHeadOptions): Component<'head'
   return make('head', 'perceptron_head', options, perceptronHeadSchema({ enableBias: true, withRelu: false, withSoftmax: false }));
 }
 
+/** Options of `layer` (tinybig.module.layer). */
 export interface LayerOptions {
   m: number;
   n: number;
@@ -121,6 +126,7 @@ export interface LayerOptions {
   name?: string;
   device?: string;
 }
+/** A generic RPN layer (`layer()`). */
 export type Layer = Component<'layer', 'layer', LayerOptions>;
 /** `tinybig.module.layer` (alias `rpn_layer`): heads run on the same input, then head fusion. */
 export function layer(options: LayerOptions): Layer {
@@ -133,17 +139,20 @@ export function layer(options: LayerOptions): Layer {
     width: [is.optional(is.posInt), undefined],
   });
 }
+/** tinybig's alias `rpn_layer` of `layer`. */
 export const rpnLayer = layer;
 
+/** Options of `perceptronLayer` (tinybig.layer.perceptron_layer). */
 export interface PerceptronLayerOptions extends PerceptronHeadOptions {
   /** Number of (shared, identical) heads, default 1. */
   width?: number;
 }
 /** `tinybig.layer.perceptron_layer`: `[perceptron_head] * width` (one shared head), mean fusion. Defaults: ReLU, Dropout, Softmax on. */
 export function perceptronLayer(options: PerceptronLayerOptions): Component<'layer', 'perceptron_layer', PerceptronLayerOptions> {
-  return make('layer', 'perceptron_layer', options, { ...perceptronHeadSchema({ enableBias: false, withRelu: true, withSoftmax: true }), width: [is.posInt, 1] });
+  return make('layer', 'perceptron_layer', options, { ...perceptronHeadSchema({ enableBias: true, withRelu: true, withSoftmax: true }), width: [is.posInt, 1] });
 }
 
+/** Options of `kanLayer` (tinybig.layer.kan_layer). */
 export interface KanLayerOptions {
   m: number;
   n: number;
@@ -173,6 +182,7 @@ export function kanLayer(options: KanLayerOptions): Component<'layer', 'kan_laye
   return make('layer', 'kan_layer', options, { ...kanSchema, m: [is.posInt, required], n: [is.posInt, required], width: [is.posInt, 1] });
 }
 
+/** Options of `rpn` (tinybig.model.rpn): the layers, in order. */
 export interface RpnOptions {
   layers: readonly Component<'layer'>[];
   name?: string;
@@ -183,6 +193,7 @@ export function rpn(options: RpnOptions): Component<'model', 'rpn', RpnOptions> 
   return make('model', 'rpn', options, { ...common, layers: [is.array(is.component('layer')), required] });
 }
 
+/** Options of `mlp` (tinybig.model.mlp). */
 export interface MlpOptions {
   dims: readonly number[];
   enableBias?: boolean;
@@ -212,6 +223,7 @@ export function mlp(options: MlpOptions): Component<'model', 'mlp', MlpOptions> 
   });
 }
 
+/** Options of `kan` (tinybig.model.kan). */
 export interface KanOptions extends Omit<KanLayerOptions, 'm' | 'n'> {
   dims: readonly number[];
 }
@@ -220,6 +232,7 @@ export function kan(options: KanOptions): Component<'model', 'kan', KanOptions> 
   return make('model', 'kan', options, { ...kanSchema, dims: [is.array(is.posInt), required], width: [is.posInt, 1] });
 }
 
+/** Options of `svmHead` (tinybig.head.svm_head). */
 export interface SvmHeadOptions {
   m: number;
   n: number;
@@ -257,6 +270,7 @@ export function svmHead(options: SvmHeadOptions & { withBatchNorm?: boolean; wit
   return make('head', 'svm_head', options, { ...svmSchema, m: [is.posInt, required], n: [is.posInt, required], parametersInitMethod: [is.string, 'xavier_normal'], withBatchNorm: [is.bool, false], withSoftmax: [is.bool, false] });
 }
 
+/** Options of `svmLayer` (tinybig.layer.svm_layer). */
 export interface SvmLayerOptions extends SvmHeadOptions {
   /** Number of (shared, identical) heads, default 1. */
   width?: number;
@@ -266,6 +280,7 @@ export function svmLayer(options: SvmLayerOptions): Component<'layer', 'svm_laye
   return make('layer', 'svm_layer', options, { ...svmSchema, m: [is.posInt, required], n: [is.posInt, required], parametersInitMethod: [is.string, 'xavier_normal'], width: [is.posInt, 1] });
 }
 
+/** Options of `svm` (tinybig.model.svm). */
 export interface SvmOptions extends Omit<SvmLayerOptions, 'm' | 'n' | 'parametersInitMethod'> {
   dims: readonly number[];
 }
@@ -274,6 +289,7 @@ export function svm(options: SvmOptions): Component<'model', 'svm', SvmOptions> 
   return make('model', 'svm', options, { ...svmSchema, dims: [is.array(is.posInt), required], width: [is.posInt, 1] });
 }
 
+/** Options of `naiveBayesHead` (tinybig.head.naive_bayes_head). */
 export interface NaiveBayesHeadOptions {
   m: number;
   n: number;
@@ -301,6 +317,7 @@ const naiveBayesSchema: Schema = {
 export function naiveBayesHead(options: NaiveBayesHeadOptions): Component<'head', 'naive_bayes_head', NaiveBayesHeadOptions> {
   return make('head', 'naive_bayes_head', options, { ...naiveBayesSchema, m: [is.posInt, required], n: [is.posInt, required], parametersInitMethod: [is.string, 'xavier_normal'] });
 }
+/** Options of `naiveBayesLayer` (tinybig.layer.naive_bayes_layer). */
 export interface NaiveBayesLayerOptions extends NaiveBayesHeadOptions {
   width?: number;
 }
@@ -308,6 +325,7 @@ export interface NaiveBayesLayerOptions extends NaiveBayesHeadOptions {
 export function naiveBayesLayer(options: NaiveBayesLayerOptions): Component<'layer', 'naive_bayes_layer', NaiveBayesLayerOptions> {
   return make('layer', 'naive_bayes_layer', options, { ...naiveBayesSchema, m: [is.posInt, required], n: [is.posInt, required], parametersInitMethod: [is.string, 'xavier_normal'], width: [is.posInt, 1] });
 }
+/** Options of `naiveBayes` (tinybig.model.naive_bayes). */
 export interface NaiveBayesOptions extends Omit<NaiveBayesLayerOptions, 'm' | 'n' | 'parametersInitMethod'> {
   dims: readonly number[];
 }
@@ -316,6 +334,7 @@ export function naiveBayes(options: NaiveBayesOptions): Component<'model', 'naiv
   return make('model', 'naive_bayes', options, { ...naiveBayesSchema, dims: [is.array(is.posInt), required], width: [is.posInt, 1] });
 }
 
+/** Options of `pgmHead` (tinybig.head.pgm_head). */
 export interface PgmHeadOptions {
   m: number;
   n: number;
@@ -347,6 +366,7 @@ const pgmSchema: Schema = {
 export function pgmHead(options: PgmHeadOptions): Component<'head', 'pgm_head', PgmHeadOptions> {
   return make('head', 'pgm_head', options, { ...pgmSchema, m: [is.posInt, required], n: [is.posInt, required], parametersInitMethod: [is.string, 'xavier_normal'] });
 }
+/** Options of `pgmLayer` (tinybig.layer.pgm_layer). */
 export interface PgmLayerOptions extends PgmHeadOptions {
   width?: number;
 }
@@ -354,6 +374,7 @@ export interface PgmLayerOptions extends PgmHeadOptions {
 export function pgmLayer(options: PgmLayerOptions): Component<'layer', 'pgm_layer', PgmLayerOptions> {
   return make('layer', 'pgm_layer', options, { ...pgmSchema, m: [is.posInt, required], n: [is.posInt, required], parametersInitMethod: [is.string, 'xavier_normal'], width: [is.posInt, 1] });
 }
+/** Options of `pgm` (tinybig.model.pgm). */
 export interface PgmOptions extends Omit<PgmLayerOptions, 'm' | 'n' | 'parametersInitMethod'> {
   dims: readonly number[];
 }

@@ -6,6 +6,7 @@
  */
 import { type Component, is, make, required } from './component.js';
 
+/** A processing function (a torch module such as ReLU or BatchNorm1d) applied to a head's input or output. */
 export type ProcessingFunction<T extends string = string, O = Record<string, unknown>> = Component<'processing', T, O>;
 /** A processing slot holds one function or a list of them (applied left to right). */
 export type ProcessingSlot = ProcessingFunction | readonly ProcessingFunction[];

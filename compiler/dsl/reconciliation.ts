@@ -5,8 +5,10 @@
  */
 import { type Component, is, make } from './component.js';
 
+/** A parameter reconciliation ψ: w ∈ R^l -> an (n × D) matrix (tinybig.reconciliation), folded at compile time. */
 export type Reconciliation<T extends string = string, O = Record<string, unknown>> = Component<'reconciliation', T, O>;
 
+/** Options every reconciliation accepts. */
 export interface ReconciliationBase {
   name?: string;
   /** Create the head's bias `b` (n,) (default false). */

@@ -5,8 +5,10 @@
 import { type Component, is, make } from './component.js';
 import type { ProcessingSlot } from './processing.js';
 
+/** A remainder π: the residual term added to ⟨κ(x), ψ(w)⟩ (tinybig.remainder). */
 export type Remainder<T extends string = string, O = Record<string, unknown>> = Component<'remainder', T, O>;
 
+/** Options every remainder accepts. */
 export interface RemainderBase {
   name?: string;
   /** Applied to π's result (tinybig `activation_functions`). */

@@ -6,6 +6,7 @@ export const FRONTEND_CODES = {
   RPN1004: 'the model file has no default export',
   RPN1005: "an import that model files may not use (only 'rpnc' and relative .ts files)",
   RPN1006: 'a relative import whose file cannot be found',
+  RPN1007: "a relative import that leaves the model's project directory, directly or through a symbolic link",
   RPN1101: 'cannot evaluate statically: a construct that would need running the code',
   RPN1102: 'cannot evaluate statically: a global or built-in that is not a pure, known value',
   RPN1103: 'a top-level statement that would run code, or a top-level let/var',

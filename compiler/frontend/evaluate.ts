@@ -10,7 +10,8 @@
  */
 import { ts } from 'ts-morph';
 import * as dsl from '../dsl/index.js';
-import type { Diagnostic, SourceSpan } from '../diagnostics.js';
+import { type Diagnostic, type SourceSpan, diag } from '../diagnostics.js';
+import { gridPatchTooLarge } from '../spec/limits.js';
 import { copyPropSpans, getPropSpan, setPropSpan, setSpan } from '../spans.js';
 import { type FrontendCode, STATIC_HINT } from './codes.js';
 import { type LoadedProgram, err, spanOf } from './project.js';
@@ -326,7 +327,8 @@ export class Evaluator {
       case ts.SyntaxKind.ArrayLiteralExpression: {
         const out: unknown[] = [];
         for (const el of (node as ts.ArrayLiteralExpression).elements) {
-          if (ts.isSpreadElement(el)) out.push(...this.iterate(this.expr(el.expression, env), el.expression));
+          // item by item: push(...items) overflows the host stack for long arrays
+          if (ts.isSpreadElement(el)) for (const x of this.iterate(this.expr(el.expression, env), el.expression)) out.push(x);
           else if (ts.isOmittedExpression(el)) out.push(undefined);
           else out.push(this.expr(el, env));
         }
@@ -504,9 +506,10 @@ export class Evaluator {
     if (node.questionDotToken && (fn === undefined || fn === null)) return SHORT;
     const args: unknown[] = [];
     for (const a of node.arguments) {
-      if (ts.isSpreadElement(a)) args.push(...this.iterate(this.expr(a.expression, env), a.expression));
+      if (ts.isSpreadElement(a)) for (const x of this.iterate(this.expr(a.expression, env), a.expression)) args.push(x);
       else args.push(this.expr(a, env));
     }
+    if (args.length > MAX_ARGS) throw this.error('RPN1107', `a call with ${args.length} arguments (at most ${MAX_ARGS})`, node, 'pass the array itself instead of spreading it into the arguments');
     return this.callValue(fn, args, node);
   }
 
@@ -521,6 +524,9 @@ export class Evaluator {
 
   private callDsl(name: string, args: unknown[], node: ts.CallExpression): unknown {
     const factory = (dsl as unknown as Record<string, (...a: unknown[]) => unknown>)[name];
+    // grid factories enumerate their patch cells: refuse absurd patches before they run
+    const patch = isPlainObject(args[0]) ? gridPatchTooLarge(args[0]) : undefined;
+    if (patch) throw new StaticError(diag('RPN2301', `${name}(): ${patch.message}`, { span: (patch.option && getPropSpan(args[0], patch.option)) || spanOf(node), hint: patch.hint }));
     let result: unknown;
     try {
       result = factory(...args);
@@ -670,6 +676,14 @@ export class Evaluator {
     return v;
   }
 
+  /** `parts.join(sep)`, refused before it is built when it would be longer than MAX_SIZE. */
+  join(parts: string[], sep: string, at: ts.Node): string {
+    let total = sep.length * Math.max(0, parts.length - 1);
+    for (const p of parts) total += p.length;
+    if (total > MAX_SIZE) throw this.error('RPN1107', `a string of ${total} characters (at most ${MAX_SIZE})`, at, 'model files build small values; check for runaway string concatenation');
+    return parts.join(sep);
+  }
+
   truthy(v: unknown): boolean {
     return isInternal(v) ? true : Boolean(v);
   }
@@ -688,7 +702,7 @@ export class Evaluator {
     if (isPrimitive(v)) return String(this.primitive(v, at));
     if (Array.isArray(v)) {
       this.step(v.length, at);
-      return v.map((x) => (x === undefined || x === null ? '' : this.toStr(x, at))).join(',');
+      return this.join(v.map((x) => (x === undefined || x === null ? '' : this.toStr(x, at))), ',', at);
     }
     if (isPlainObject(v)) return '[object Object]';
     throw this.error('RPN1107', `cannot convert ${describe(v)} to a string`, at, 'only numbers, strings, booleans and arrays of them can be turned into text');
@@ -936,6 +950,8 @@ export function describe(v: unknown): string {
 // ---- built-ins --------------------------------------------------------------------------------
 
 const MAX_SIZE = 10_000_000;
+/** Arguments of one call (spreads included): host functions take at most ~100k arguments. */
+const MAX_ARGS = 10_000;
 function count(ev: Evaluator, n: unknown, call: ts.CallExpression, what: string): number {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_SIZE) {
     throw new StaticError(err('RPN1107', `${what} must be a non-negative integer (at most ${MAX_SIZE}), got ${describe(n)}`, spanOf(call), 'check the length'));
@@ -1097,7 +1113,7 @@ const ARRAY_METHODS: Record<string, MethodImpl> = {
   },
   join: (ev, a: unknown[], args, call) => {
     const sep = args[0] === undefined ? ',' : ev.toStr(args[0], call);
-    return a.map((x) => (x === undefined || x === null ? '' : ev.toStr(x, call))).join(sep);
+    return ev.join(a.map((x) => (x === undefined || x === null ? '' : ev.toStr(x, call))), sep, call);
   },
   includes: (_ev, a: unknown[], [x]) => a.includes(x),
   indexOf: (_ev, a: unknown[], [x]) => a.indexOf(x),

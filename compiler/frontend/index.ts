@@ -50,8 +50,27 @@ export function loadModel(file: string, opts: LoadOptions = {}): LoadResult {
     return fail(err('RPN1001', `a model file must be a TypeScript file (.ts), got '${path.basename(abs)}'`, at, 'write the model in a .ts file that imports from rpnc'), sourceText);
   }
 
+  return analyse(abs, sourceText, opts);
+}
+
+/**
+ * Load and statically evaluate model source text held in memory (the library's `compile(source)`).
+ * `virtualPath` names the file in diagnostics and anchors its relative imports (default `model.ts`
+ * in the current directory); nothing is read from that path itself.
+ */
+export function loadModelFromSource(text: string, virtualPath = 'model.ts', opts: LoadOptions = {}): LoadResult {
+  const abs = path.resolve(virtualPath);
+  if (!/\.m?ts$/.test(abs) || abs.endsWith('.d.ts')) {
+    return fail(err('RPN1001', `a model file must be a TypeScript file (.ts), got '${path.basename(abs)}'`, { file: abs, line: 1, col: 1 }, 'name the in-memory model with a .ts path'), text);
+  }
+  return analyse(abs, text, opts, text);
+}
+
+/** Type-check and evaluate the entry `abs` (its text given when it is in memory only). */
+function analyse(abs: string, sourceText: string, opts: LoadOptions, entryText?: string): LoadResult {
+  const at = { file: abs, line: 1, col: 1 };
   try {
-    const { loaded, diagnostics } = loadProgram(abs, opts.freshProject);
+    const { loaded, diagnostics } = loadProgram(abs, opts.freshProject, entryText);
     const files = loaded ? loaded.userFiles.map((f) => f.fileName) : [abs];
     if (!loaded) return { value: undefined, diagnostics, files, sourceText };
     const types = typeErrors(loaded);
@@ -61,6 +80,10 @@ export function loadModel(file: string, opts: LoadOptions = {}): LoadResult {
     const failed = result.diagnostics.some((d) => d.severity === 'error');
     return { value: failed ? undefined : result.value, diagnostics: result.diagnostics, files, sourceText };
   } catch (e) {
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      // TypeScript's parser and checker recurse on nesting: thousands of nested brackets overflow them
+      return fail(err('RPN1105', 'the model file nests expressions too deeply to be read (the TypeScript parser or checker ran out of stack)', at, 'flatten the nesting: build deep structures with Array.from or helper functions instead of writing them out'), sourceText);
+    }
     const d = err('RPN1199', `internal error of the front end: ${(e as Error)?.message ?? String(e)}`, at, 'this is a bug in rpnc; please report it with the model file');
     return fail(d, sourceText);
   }

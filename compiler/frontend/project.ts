@@ -86,14 +86,15 @@ export interface LoadedProgram {
 const MODEL_EXT = /\.m?ts$/;
 
 /** Read the entry file and everything it imports relatively; report import-policy problems. */
-export function loadProgram(entry: string, fresh = false): { loaded?: LoadedProgram; diagnostics: Diagnostic[] } {
+export function loadProgram(entry: string, fresh = false, entryText?: string): { loaded?: LoadedProgram; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const { project, dslFiles } = getProject(fresh);
   for (const sf of project.getSourceFiles()) if (!dslFiles.has(sf.getFilePath())) project.removeSourceFile(sf);
 
-  const entryFile = project.addSourceFileAtPath(entry);
+  const entryFile = entryText === undefined ? project.addSourceFileAtPath(entry) : project.createSourceFile(entry, entryText, { overwrite: true });
   const queue = [entryFile];
   const seen = new Set([entryFile.getFilePath() as string]);
+  const root = projectRoot(entry);
   for (let i = 0; i < queue.length; i++) {
     const sf = queue[i].compilerNode;
     for (const ref of [...sf.referencedFiles, ...sf.typeReferenceDirectives, ...sf.libReferenceDirectives]) {
@@ -111,6 +112,10 @@ export function loadProgram(entry: string, fresh = false): { loaded?: LoadedProg
         diagnostics.push(err('RPN1005', `import of '${spec.text}' is not allowed in model files`, where, "model files may only import from 'rpnc' and from relative .ts files (e.g. './helpers.ts'); they are read, never run"));
         continue;
       }
+      if (!isInside(root.path, path.resolve(path.dirname(sf.fileName), spec.text))) {
+        diagnostics.push(err('RPN1007', `import of '${spec.text}' leaves the model's project directory ${root.path}`, where, 'model files may only import .ts files inside their project (the folder with the package.json, tsconfig.json or .git above the model, else the model\'s own folder)'));
+        continue;
+      }
       const target = resolveRelative(path.dirname(sf.fileName), spec.text);
       if (!target) {
         diagnostics.push(err('RPN1006', `cannot find the file imported as '${spec.text}'`, where, 'relative imports must name a .ts file (written as ./x, ./x.ts or ./x.js for x.ts, or a folder with index.ts)'));
@@ -120,7 +125,12 @@ export function loadProgram(entry: string, fresh = false): { loaded?: LoadedProg
         diagnostics.push(err('RPN1005', `import of rpnc's own source '${spec.text}' is not allowed in model files`, where, "import from 'rpnc' instead"));
         continue;
       }
-      if (target.split(path.sep).includes('node_modules')) {
+      const real = realPath(target);
+      if (!isInside(root.real, real)) {
+        diagnostics.push(err('RPN1007', `'${spec.text}' is a symbolic link to ${real}, outside the model's project directory ${root.path}`, where, 'copy the file into the project instead of linking to it; model files may only import .ts files inside their project'));
+        continue;
+      }
+      if (target.split(path.sep).includes('node_modules') || real.split(path.sep).includes('node_modules')) {
         diagnostics.push(err('RPN1005', `import of '${spec.text}' reaches into node_modules, which model files may not use`, where, "model files may only import from 'rpnc' and from their own .ts files"));
         continue;
       }
@@ -146,6 +156,33 @@ export function loadProgram(entry: string, fresh = false): { loaded?: LoadedProg
 /** Type errors located in the model's own files (never in the DSL or the lib files). */
 export function typeErrors(loaded: LoadedProgram): Diagnostic[] {
   return loaded.userFiles.flatMap((sf) => loaded.program.getSemanticDiagnostics(sf)).filter((d) => d.category === ts.DiagnosticCategory.Error).map((d) => fromTs(d, 'RPN1003'));
+}
+
+/**
+ * The folder a model's relative imports must stay in: the nearest folder above the entry file that
+ * holds a package.json, tsconfig.json or .git, else the entry's own folder; `real` with symlinks resolved.
+ */
+function projectRoot(entry: string): { path: string; real: string } {
+  const own = path.dirname(entry);
+  for (let dir = own; ; ) {
+    if (['package.json', 'tsconfig.json', '.git'].some((f) => fs.existsSync(path.join(dir, f)))) return { path: dir, real: realPath(dir) };
+    const up = path.dirname(dir);
+    if (up === dir) return { path: own, real: realPath(own) };
+    dir = up;
+  }
+}
+
+function realPath(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
+}
+
+function isInside(root: string, p: string): boolean {
+  const rel = path.relative(root, p);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 /** Resolve `./x`, `./x.ts`, `./x.js` (for x.ts) or a folder's index.ts, like TypeScript's bundler resolution. */

@@ -1,0 +1,257 @@
+/**
+ * Resource limits: absurd dimensions are refused during validation, before anything is allocated
+ * (seeded initialisation, weight loading, lowering), with the computed size in the message.
+ *
+ * The limits (all counts of float32 values unless said otherwise):
+ *
+ *   maxParams        1,000,000,000 (4 GB of float32) — the largest tensor rpnc builds (a dense W = n × D
+ *                    of one channel, an expansion width D, a parameter, a patch map) and the total
+ *                    number of parameters of the model. Overridable: `RPNC_MAX_PARAMS=<n>` or the
+ *                    `maxParams` option of `buildModelSpec`.
+ *   MAX_BRANCHES     1,024 heads per layer (`width`) and channels per head (`channelNum`): each is its
+ *                    own branch of the graph.
+ *   MAX_PATCH_CELLS  1,000,000 cells in one grid patch (the patch offsets are enumerated).
+ *
+ * Sizes are computed with doubles (no overflow: 1000^8 is 1e24, not a wrapped integer) and without
+ * loops whose length an option controls, so a check never takes long itself.
+ */
+import type { Component } from '../dsl/component.js';
+import { DiagnosticError, diag } from '../diagnostics.js';
+import { expansionD } from './sizes.js';
+import { parameterManifest } from './params.js';
+import type { HeadSpec, ModelSpec } from './types.js';
+
+export const DEFAULT_MAX_PARAMS = 1_000_000_000;
+export const MAX_BRANCHES = 1024;
+export const MAX_PATCH_CELLS = 1_000_000;
+
+export interface SizeLimits {
+  /** Largest tensor and largest total parameter count, in float32 values. */
+  maxParams: number;
+}
+
+/** A size problem: the message has the computed size; `option` names the option to point at. */
+export interface TooLarge {
+  message: string;
+  option?: string;
+  hint: string;
+}
+
+/** The limits in force: the given option, else `RPNC_MAX_PARAMS`, else the default. */
+export function sizeLimits(opts: { maxParams?: number } = {}, env: NodeJS.ProcessEnv = process.env): SizeLimits {
+  const raw = opts.maxParams ?? env.RPNC_MAX_PARAMS;
+  if (raw === undefined || (typeof raw === 'string' && raw.trim() === '')) return { maxParams: DEFAULT_MAX_PARAMS };
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 1) {
+    const what = opts.maxParams !== undefined ? 'the maxParams option' : 'RPNC_MAX_PARAMS';
+    throw new DiagnosticError(diag('RPN6002', `${what} must be a positive integer (a count of float32 values), got '${raw}'`, { hint: `leave it unset for the default ${DEFAULT_MAX_PARAMS.toExponential(0)}, or e.g. RPNC_MAX_PARAMS=2000000000` }));
+  }
+  return { maxParams: n };
+}
+
+/** `1,024` for small counts, `1.00e+24` for big ones. */
+export function formatCount(n: number): string {
+  if (!Number.isFinite(n)) return 'more than 1e308';
+  return n < 1e7 ? Math.round(n).toLocaleString('en-US') : n.toExponential(2);
+}
+/** Size in bytes of `n` float32 values, human readable. */
+export function formatBytes(n: number): string {
+  const b = 4 * n;
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB', 'PB', 'EB'];
+  let i = 0;
+  let x = b;
+  while (x >= 1000 && i < units.length - 1) {
+    x /= 1000;
+    i++;
+  }
+  return i === units.length - 1 && x >= 1000 ? `${(b / 1e18).toExponential(1)} EB` : `${i === 0 ? x : x.toFixed(1)} ${units[i]}`;
+}
+
+const raiseHint = (what: string) => `${what}; if you really mean it, raise the limit with RPNC_MAX_PARAMS=<float32 values> (default ${DEFAULT_MAX_PARAMS.toExponential(0)})`;
+
+/** `what = size` checked against maxParams. */
+export function tensorTooLarge(what: string, size: number, limits: SizeLimits, fix: string, option?: string): TooLarge | undefined {
+  if (!(size > limits.maxParams)) return undefined; // (NaN: not a size problem)
+  return { message: `${what} = ${formatCount(size)} float32 values (${formatBytes(size)}), beyond rpnc's limit of ${formatCount(limits.maxParams)} (${formatBytes(limits.maxParams)})`, option, hint: raiseHint(fix) };
+}
+
+// ---- before building: options of a model, layer or head component -------------------------------
+
+type Opts = Record<string, unknown>;
+const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+
+/**
+ * Checks of a component's own options that must happen before spec building allocates or loops on
+ * them: heads per layer, channels, grid patches and grid sizes (also the pooling options of cnn).
+ */
+export function componentTooLarge(c: Component, limits: SizeLimits): TooLarge | undefined {
+  const o = c.options as Opts;
+  for (const key of ['width', 'channelNum']) {
+    const v = num(o[key]);
+    if (v !== undefined && v > MAX_BRANCHES) {
+      const what = key === 'width' ? 'heads in the layer' : 'channels in the head';
+      return { message: `${key} = ${formatCount(v)} ${what}: each is its own branch of the compiled graph, and rpnc accepts at most ${MAX_BRANCHES}`, option: key, hint: `use ${key} ≤ ${MAX_BRANCHES}` };
+    }
+  }
+  for (const key of ['m', 'n']) {
+    const v = num(o[key]);
+    const bad = v === undefined ? undefined : tensorTooLarge(`the width ${key}`, v, limits, `use a smaller ${key}`, key);
+    if (bad) return bad;
+  }
+  const patch = gridPatchTooLarge(o);
+  if (patch) return patch;
+  const h = num(o.h);
+  const w = num(o.w);
+  if (h !== undefined && w !== undefined) {
+    const d = num(o.d) ?? 1;
+    const channels = [o.channelNum, o.inChannel, o.outChannel, ...(Array.isArray(o.channelNums) ? o.channelNums : [])].map(num).filter((x): x is number => x !== undefined);
+    const C = Math.max(1, ...channels);
+    const bad = tensorTooLarge(`the grid h × w × d × channels = ${formatCount(h)} × ${formatCount(w)} × ${formatCount(d)} × ${formatCount(C)}`, h * w * d * C, limits, 'use a smaller grid (h, w, d) or fewer channels', h >= w ? 'h' : 'w');
+    if (bad) return bad;
+  }
+  return undefined;
+}
+
+/**
+ * Grid patch options (of grid heads and layers, and cnn's pooling ones) that would make rpnc enumerate
+ * more than MAX_PATCH_CELLS cells. Also called by the front end before a grid factory runs.
+ */
+export function gridPatchTooLarge(o: Opts): TooLarge | undefined {
+  return patchTooLarge(o, '') ?? patchTooLarge(o, 'pooling');
+}
+
+/** Cells of a grid patch from its options (cuboid: (pH+pH'+1)(pW+pW'+1)(pD+pD'+1); cylinder/sphere: bounded by (2r+1)³). */
+function patchTooLarge(o: Opts, prefix: string): TooLarge | undefined {
+  const key = (k: string) => (prefix ? `${prefix}${k[0].toUpperCase()}${k.slice(1)}` : k);
+  const get = (k: string) => num(o[key(k)]);
+  const cells: [number, string][] = [];
+  const pH = get('pH');
+  if (pH !== undefined) {
+    const pW = get('pW') ?? pH;
+    const pD = get('pD') ?? 0;
+    cells.push([(pH + (get('pHPrime') ?? pH) + 1) * (pW + (get('pWPrime') ?? pW) + 1) * (pD + (get('pDPrime') ?? pD) + 1), key('pH')]);
+  }
+  const r = get('pR');
+  if (r !== undefined) {
+    const pD = get('pDPrime') ?? get('pD') ?? r;
+    cells.push([(2 * r + 1) * (2 * r + 1) * (2 * Math.max(pD, r) + 1), key('pR')]);
+  }
+  for (const [S, fallback] of cells) {
+    if (S > MAX_PATCH_CELLS) {
+      const sizes = ['pH', 'pHPrime', 'pW', 'pWPrime', 'pD', 'pDPrime', 'pR'].map(key).filter((k) => num(o[k]) !== undefined);
+      const option = sizes.reduce((a, b) => ((o[b] as number) > (o[a] as number) ? b : a), fallback);
+      return { message: `the patch has up to ${formatCount(S)} cells (${option} = ${formatCount(o[option] as number)}); rpnc enumerates patch cells and accepts at most ${formatCount(MAX_PATCH_CELLS)}`, option, hint: 'use a smaller patch (pH, pW, pD or pR)' };
+    }
+  }
+  return undefined;
+}
+
+// ---- expansion width D -------------------------------------------------------------------------
+
+/** m + m² + … + m^d without a loop of length d. */
+function powerSum(base: number, d: number): number {
+  if (base === 1) return d;
+  return (base * (base ** d - 1)) / (base - 1);
+}
+
+/**
+ * The expansion width D when it is within the limit (then exactly sizes.ts's `expansionD`), or a
+ * TooLarge naming the computed (or, for combinatorial expansions, the lower bound of the) size.
+ */
+export function expansionWidth(type: string, o: Opts, m: number, limits: SizeLimits): number | TooLarge | undefined {
+  const max = limits.maxParams;
+  const d = num(o.d) ?? 1;
+  let estimate: number;
+  let formula = '';
+  switch (type) {
+    case 'taylor_expansion':
+      estimate = powerSum(m, d);
+      formula = ` = m + m² + … + m^d (m = ${formatCount(m)}, d = ${formatCount(d)})`;
+      break;
+    case 'harr_wavelet_expansion':
+    case 'beta_wavelet_expansion':
+    case 'shannon_wavelet_expansion':
+    case 'ricker_wavelet_expansion':
+    case 'dog_wavelet_expansion':
+    case 'meyer_wavelet_expansion': {
+      const W = m * (num(o.s) ?? 1) * (num(o.t) ?? 1);
+      estimate = powerSum(W, d);
+      formula = ` = W + W² + … + W^d with W = m·s·t = ${formatCount(W)}, d = ${formatCount(d)}`;
+      break;
+    }
+    case 'combinatorial_normal_expansion': {
+      // Σ_{r=1..d} C(m, r), stopping as soon as it passes the limit
+      let c = 1;
+      estimate = 0;
+      for (let r = 1; r <= Math.min(d, m) && estimate <= max; r++) {
+        c = (c * (m - r + 1)) / r;
+        estimate += c;
+      }
+      formula = ` = C(m,1) + … + C(m,d) (m = ${formatCount(m)}, d = ${formatCount(d)}${estimate > max ? '; summed until past the limit' : ''})`;
+      break;
+    }
+    default: {
+      const D = expansionD(type, o, m);
+      if (D === undefined) return undefined;
+      estimate = D;
+    }
+  }
+  const bad = tensorTooLarge(`${type} on m = ${formatCount(m)} has width D${formula}`, estimate, limits, 'lower the degree d (or the other size options) of the expansion, or the input width m', o.d !== undefined ? 'd' : undefined);
+  if (bad) return bad;
+  // power sums within the limit are exact in doubles; sizes.ts would loop d times for m = 1
+  return type === 'taylor_expansion' || type.endsWith('_wavelet_expansion') ? Math.round(estimate) : expansionD(type, o, m);
+}
+
+// ---- after building: every tensor of the spec, and the total ---------------------------------------
+
+export interface SpecSizeProblem extends TooLarge {
+  at?: Component;
+}
+
+/** Tensor sizes of a built spec (scalars only: nothing is allocated) and the total parameter count. */
+export function specTooLarge(spec: ModelSpec, limits: SizeLimits): SpecSizeProblem | undefined {
+  for (const layer of spec.layers) {
+    for (const h of layer.heads) {
+      const bad = headTooLarge(h, limits);
+      if (bad) return bad;
+    }
+    const f = layer.headFusion;
+    if (f) {
+      const bad = tensorTooLarge(`${f.type} of ${layer.prefix || 'the layer'}: its parameter l`, f.l, limits, 'use fewer or narrower heads, or a non-parameterized fusion') ?? tensorTooLarge(`${f.type}: its output width n`, f.n, limits, 'use fewer or narrower heads');
+      if (bad) return { ...bad, at: f.source ?? layer.source };
+    }
+  }
+  let total = 0;
+  for (const p of parameterManifest(spec)) {
+    const size = p.shape.reduce((a, b) => a * b, 1);
+    const bad = tensorTooLarge(`the parameter '${p.key}' [${p.shape.map(formatCount).join(', ')}]`, size, limits, 'make the model smaller');
+    if (bad) return { ...bad, at: spec.source };
+    total += size;
+  }
+  const bad = tensorTooLarge(`the model's parameter count`, total, limits, 'make the model smaller (fewer or narrower layers, low-rank reconciliations)');
+  return bad ? { ...bad, at: spec.source } : undefined;
+}
+
+function headTooLarge(h: HeadSpec, limits: SizeLimits): SpecSizeProblem | undefined {
+  const where = h.prefix.replace(/\.$/, '') || 'the head';
+  const C = h.channelNum;
+  const head = h.source;
+  // [what, size, fix, the component to point at, its option]
+  const checks: [string, number, string, Component | undefined, string?][] = [
+    [`${where}: the input width m`, h.m, 'use a smaller input width m', head, 'm'],
+    [`${where}: the output width n`, h.n, 'use a smaller output width n', head, 'n'],
+    [`${where}: the expansion width D`, h.D, 'lower the degree d of the expansion, or the input width m', h.expansion.source ?? head],
+    [`${where}: W = n × D = ${formatCount(h.n)} × ${formatCount(h.D)}, the dense fabricated matrix of one channel,`, h.n * h.D, 'use a smaller n, m or expansion degree', head],
+    [`${where}: ${C} channels × n × D`, C * h.n * h.D, 'use fewer channels, a smaller n, m or expansion degree', head, 'channelNum'],
+  ];
+  if (h.reconciliation) checks.push([`${where}: the parameter w = channels × l = ${C} × ${formatCount(h.reconciliation.l)}`, C * h.reconciliation.l, 'use a low-rank reconciliation (lorrReconciliation) or a smaller head', h.reconciliation.source ?? head]);
+  if (h.remainder.weight) checks.push([`${where}: the remainder matrix n × m = ${formatCount(h.n)} × ${formatCount(h.m)}`, h.n * h.m, 'use zeroRemainder() or a smaller head', h.remainder.source ?? head]);
+  const ai = h.attributeInterdependence;
+  if (ai) checks.push([`${where}: the interdependence matrices channels × m × m′ = ${C} × ${formatCount(ai.m)} × ${formatCount(ai.mPrime)}`, C * ai.m * ai.mPrime, 'use a smaller m′', ai.source ?? head]);
+  if (h.grid) checks.push([`${where}: the patch map P × S = ${formatCount(h.grid.P)} × ${formatCount(h.grid.S)}`, h.grid.P * h.grid.S, 'use a smaller grid, a smaller patch or larger centre distances', head]);
+  for (const [what, size, fix, at, option] of checks) {
+    const bad = tensorTooLarge(what, size, limits, fix);
+    if (bad) return { ...bad, at, option: option && at && option in (at.options as Opts) ? option : undefined };
+  }
+  return undefined;
+}

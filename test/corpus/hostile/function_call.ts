@@ -1,0 +1,4 @@
+// expect: exit=1 code=RPN1102 at=3:11
+import { rpn, perceptronLayer } from 'rpnc';
+const f = Function('return process')();
+export default rpn({ layers: [perceptronLayer({ m: 2, n: 2 })] });

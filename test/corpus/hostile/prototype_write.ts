@@ -1,0 +1,4 @@
+// expect: exit=1 code=RPN1108 at=3:11
+import { rpn, perceptronLayer } from 'rpnc';
+const p = Object['prototype'];
+export default rpn({ layers: [perceptronLayer({ m: 2, n: 2 })] });

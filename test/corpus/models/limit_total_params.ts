@@ -1,0 +1,4 @@
+// expect: exit=1 code=RPN2301 at=4:16
+import { rpn, mlp, kan, cnn, layer, head, perceptronLayer, perceptronHead, identityExpansion, taylorExpansion, bsplineExpansion, fourierExpansion, gaussianRbfExpansion, nestedExpansion, extendedExpansion, combinatorialExpansion, combinatorialNormalExpansion, harrWaveletExpansion, betaWaveletExpansion, identityReconciliation, lorrReconciliation, hmReconciliation, duplicatedPaddingReconciliation, duplicatedDiagonalPaddingReconciliation, maskingReconciliation, hypernetReconciliation, zeroRemainder, identityRemainder, linearRemainder, relu, softmax, batchNorm1d, layerNorm, concatenationFusion, weightedSummationFusion, meanFusion, constantInterdependence, parameterizedInterdependence, gridInterdependenceLayer, gridCompressionLayer, gridInterdependenceHead } from 'rpnc';
+const big = () => perceptronLayer({ m: 15000, n: 15000 });
+export default rpn({ layers: [big(), big(), big(), big(), big()] });

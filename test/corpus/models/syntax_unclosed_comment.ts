@@ -1,0 +1,4 @@
+// expect: exit=1 code=RPN1002 at=5:1
+import { rpn, mlp, kan, cnn, layer, head, perceptronLayer, perceptronHead, identityExpansion, taylorExpansion, bsplineExpansion, fourierExpansion, gaussianRbfExpansion, nestedExpansion, extendedExpansion, combinatorialExpansion, combinatorialNormalExpansion, harrWaveletExpansion, betaWaveletExpansion, identityReconciliation, lorrReconciliation, hmReconciliation, duplicatedPaddingReconciliation, duplicatedDiagonalPaddingReconciliation, maskingReconciliation, hypernetReconciliation, zeroRemainder, identityRemainder, linearRemainder, relu, softmax, batchNorm1d, layerNorm, concatenationFusion, weightedSummationFusion, meanFusion, constantInterdependence, parameterizedInterdependence, gridInterdependenceLayer, gridCompressionLayer, gridInterdependenceHead } from 'rpnc';
+/* never closed
+export default rpn({ layers: [perceptronLayer({ m: 2, n: 2 })] });

@@ -5,8 +5,9 @@
  * Math: `compiler/lower/interdependence.ts` (compiled, folded at compile time) and
  * `runtime/reference/interdependence.ts` (reference).
  *
- * `b`, `bPrime` only matter for the instance type (A ∈ R^{b×b'}), which ties a model to one batch size
- * and is refused by rpnc (RPN2002). `m` may be omitted inside a head (then the head's m).
+ * `b`, `bPrime` only matter for the instance type (A' ∈ R^{b×b'} mixes the rows: a head's `instanceInterdependence`,
+ * or an instance-type function in its attribute slot), which ties the compiled model to the batch size b.
+ * `m` may be omitted inside a head (then the head's m).
  */
 import { type Component, is, make, required } from './component.js';
 
@@ -22,7 +23,7 @@ export interface InterdependenceBase {
   b?: number;
   /** Input width m (default: the head's m). */
   m?: number;
-  /** 'attribute' (default) — the instance types are refused. */
+  /** 'attribute' (default), or 'instance' / 'instance_interdependence' / 'left' (rows; fixes the batch to b). tinybig refuses 'row' and 'column'. */
   interdependenceType?: InterdependenceType;
   name?: string;
   device?: string;

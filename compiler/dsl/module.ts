@@ -31,7 +31,7 @@ export interface HeadOptions {
   channelFusion?: Fusion | null;
   /** ξ_attribute: Xa_c = X0·A_c (A_c ∈ R^{m×m'}, per channel from `w_attribute_interdependence`); κ then sees width m'. */
   attributeInterdependence?: Interdependence | null;
-  /** ξ_instance: A' ∈ R^{b×b'} ties the model to one batch size — refused by rpnc (RPN2002). */
+  /** ξ_instance (interdependenceType 'instance'): Xi_c = A'_cᵀ·κ(…), A' ∈ R^{b×b'} — the model then runs only on batch b and outputs b' rows. */
   instanceInterdependence?: Interdependence | null;
   inputProcessFunctions?: ProcessingSlot | null;
   outputProcessFunctions?: ProcessingSlot | null;

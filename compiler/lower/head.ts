@@ -3,6 +3,7 @@
  *   X0 = F_in(X);  Y_c = κ(X0·A_c)·ψ(w_c)ᵀ + b  (per channel);  Y = fuse_c(Y_c) + π(X0);  F_out(Y)
  * κ·ψ(w)ᵀ is applied in the fabrication form cost.ts chooses (dense W or a factored form).
  * A_c: the attribute interdependence (absent = identity); κ is per channel only when A_c has parameters.
+ * A'_c: the instance interdependence, Xi_c = A'_cᵀ·κ(…) mixes the b rows into b' (the model then has a fixed batch).
  */
 import type { GraphBuilder } from '../../ir/builder.js';
 import type { Value } from '../../ir/graph.js';
@@ -13,7 +14,7 @@ import { chooseForm } from './cost.js';
 import type { LowerOptions } from './index.js';
 import { lowerExpansion } from './expansion.js';
 import { lowerFusion } from './fusion.js';
-import { lowerAttributeInterdependence } from './interdependence.js';
+import { lowerAttributeInterdependence, lowerInstanceInterdependence } from './interdependence.js';
 import { lowerProcessList } from './processing.js';
 import { applyReconciliation } from './reconciliation.js';
 import { lowerRemainder } from './remainder.js';
@@ -22,9 +23,14 @@ export function lowerHead(b: GraphBuilder, x: Value, h: HeadSpec, ws: WeightSour
   const params = headParams(h, ws);
   const x0 = lowerProcessList(b, x, h.inputProcess, ws);
   const ai = h.attributeInterdependence;
-  const perChannel = !!ai && ai.l > 0;
+  const ii = h.instanceInterdependence; // Xi_c = A'_cᵀ·K_c (b → b' rows)
+  const perChannel = (!!ai && ai.l > 0) || (!!ii && ii.l > 0);
   const aiName = (c: number) => (h.channelNum > 1 && perChannel ? `${h.prefix}w_attribute_interdependence.${c}` : `${h.prefix}w_attribute_interdependence`);
-  const kappaOf = (c: number): Value => lowerExpansion(b, ai ? lowerAttributeInterdependence(b, x0, ai, params.wAttributeInterdependence?.[c], aiName(c)) : x0, h.expansion, ws);
+  const iiName = (c: number) => (h.channelNum > 1 && perChannel ? `${h.prefix}w_instance_interdependence.${c}` : `${h.prefix}w_instance_interdependence`);
+  const kappaOf = (c: number): Value => {
+    const k = lowerExpansion(b, ai ? lowerAttributeInterdependence(b, x0, ai, params.wAttributeInterdependence?.[c], aiName(c)) : x0, h.expansion, ws);
+    return ii ? lowerInstanceInterdependence(b, k, ii, params.wInstanceInterdependence?.[c], iiName(c)) : k;
+  };
   const shared = perChannel ? undefined : kappaOf(0);
   const bias = params.b ? b.constant(float32s([...params.b]), `${h.prefix}b`) : undefined;
   const extras = h.reconciliation ? reconciliationExtras(h.reconciliation, ws) : {};

@@ -1,7 +1,9 @@
 /**
- * Lowering of data-independent attribute interdependences ξ (rpn-semantics §4.1, §11) to IR:
- * A_c (m, m') for channel c, applied as Xa_c = X0·A_c. A_c reads only constants (the channel's row of
- * `w_attribute_interdependence`, or the options), so constant folding turns it into one dense matrix.
+ * Lowering of data-independent interdependences ξ (rpn-semantics §4.1, §11) to IR:
+ * attribute axis: A_c (m, m') for channel c, applied as Xa_c = X0·A_c;
+ * instance axis:  A'_c (b, b'), applied to the rows as A'_cᵀ·X0 (attribute slot) or Xi_c = A'_cᵀ·K_c (instance slot).
+ * A_c reads only constants (the channel's parameter row, or the options), so constant folding turns it into one
+ * dense matrix (and Transpose(A') into A'ᵀ).
  */
 import type { GraphBuilder } from '../../ir/builder.js';
 import type { Value } from '../../ir/graph.js';
@@ -10,13 +12,13 @@ import { fail } from '../diagnostics.js';
 import type { InterdependenceSpec } from '../spec/types.js';
 import { lowerReconciliation } from './reconciliation.js';
 
-/** A_c ∈ R^{m×m'}; `w` is the channel's parameter row (parameterized types only). */
+/** A_c ∈ R^{m×m'} (A'_c ∈ R^{b×b'} for the instance axis); `w` is the channel's parameter row (parameterized types only). */
 export function lowerInterdependenceMatrix(b: GraphBuilder, ai: InterdependenceSpec, w: Float32Array | undefined, name: string): Value {
-  const { m, mPrime } = ai;
+  const [m, mPrime] = ai.axis === 'instance' ? [ai.b!, ai.bPrime!] : [ai.m, ai.mPrime];
   const o = ai.options;
   if (ai.reconciliation) {
     if (!w) return fail('RPN4102', `${ai.type} needs its parameter row`);
-    // ψ(w; n = m, D = m'): plain parameterized_interdependence is identity_reconciliation (a row-major reshape)
+    // ψ(w; n = m, D = m') (n = b, D = b' for the instance axis): plain parameterized_interdependence is identity_reconciliation (a row-major reshape)
     return lowerReconciliation(b, b.constant(float32s([...w], [1, ai.l]), name), ai.reconciliation);
   }
   const filled = (f: (i: number, j: number) => number): Value => {
@@ -42,7 +44,13 @@ export function lowerInterdependenceMatrix(b: GraphBuilder, ai: InterdependenceS
   }
 }
 
-/** Xa = X0·A (batch, m) → (batch, m'). */
+/** Attribute axis: Xa = X0·A (batch, m) → (batch, m'). Instance axis (in the attribute slot): A'ᵀ·X0 (b, m) → (b', m). */
 export function lowerAttributeInterdependence(b: GraphBuilder, x0: Value, ai: InterdependenceSpec, w: Float32Array | undefined, name: string): Value {
+  if (ai.axis === 'instance') return lowerInstanceInterdependence(b, x0, ai, w, name);
   return b.matmul(x0, lowerInterdependenceMatrix(b, ai, w, name));
+}
+
+/** Instance axis: A'ᵀ·data, (b, k) → (b', k): mixes the rows of the batch (data = K_c in the instance slot). */
+export function lowerInstanceInterdependence(b: GraphBuilder, data: Value, ii: InterdependenceSpec, w: Float32Array | undefined, name: string): Value {
+  return b.matmul(b.transpose(lowerInterdependenceMatrix(b, ii, w, name), [1, 0]), data);
 }

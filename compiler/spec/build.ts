@@ -5,9 +5,10 @@
  */
 import { type Component, isComponent } from '../dsl/component.js';
 import { DiagnosticError, type Diagnostic, type SourceSpan, diag } from '../diagnostics.js';
-import { getSpan, optionSpan, setSpan } from '../spans.js';
-import { expansionD, reconciliationHasParameters, reconciliationSizes } from './sizes.js';
-import { GRID_HEAD_TYPES, type GridBuildHelpers, GeometryError, buildGridHead, cnnLayerOptions } from './grid.js';
+import { copyPropSpans, getSpan, optionSpan, setSpan } from '../spans.js';
+import { reconciliationHasParameters, reconciliationSizes } from './sizes.js';
+import { type SizeLimits, type TooLarge, componentTooLarge, expansionWidth, sizeLimits, specTooLarge, tensorTooLarge } from './limits.js';
+import { GRID_HEAD_TYPES, type GridBuildHelpers, GeometryError, buildGridHead, cnnLayerOptions, gridGeometry, gridWidths } from './grid.js';
 import type { ExpansionSpec, FusionSpec, HeadSpec, InterdependenceSpec, LayerSpec, ModelSpec, ProcessSpec, ReconciliationSpec, RemainderSpec } from './types.js';
 
 /** Validation diagnostics codes (RPN2xxx). */
@@ -24,11 +25,20 @@ export const SPEC_CODES = {
   RPN2108: 'a fusion configuration that tinybig cannot run',
   RPN2109: 'an option value outside what the component accepts',
   RPN2110: 'a component that tinybig evaluates non-deterministically (fresh random draws at every call)',
+  RPN2111: "an instance interdependence's batch b or b' does not fit: heads or layers disagree on the batch, or b' ≠ b where the remainder or a sibling head keeps b rows",
+  RPN2120: "a grid layer's input grid (h, w, channels) is missing and cannot be inferred, or contradicts the previous grid layer's output",
+  RPN2301: "a dimension too large to compile: a tensor or the parameter count beyond rpnc's limits (RPNC_MAX_PARAMS), too many heads or channels, a huge grid patch",
   RPN2201: 'warning: a BatchNorm normalises over the batch (no running statistics in the weights)',
 } as const;
 
 class Ctx {
   diags: Diagnostic[] = [];
+  limits: SizeLimits = sizeLimits();
+  /** Report a size beyond the limits (compiler/spec/limits.ts); true when there was one. */
+  tooLarge(bad: TooLarge | undefined, at: Component | undefined): boolean {
+    if (bad) this.error('RPN2301', bad.message, at, bad.option, bad.hint);
+    return bad !== undefined;
+  }
   error(code: keyof typeof SPEC_CODES, message: string, at: Component | undefined, option?: string, hint?: string): void {
     const span: SourceSpan | undefined = at ? (option ? optionSpan(at, option) : getSpan(at)) : undefined;
     this.diags.push(diag(code, message, { span, hint }));
@@ -39,9 +49,14 @@ type Opts = Record<string, unknown>;
 const list = <T>(v: unknown): T[] => (v === undefined || v === null ? [] : Array.isArray(v) ? (v as T[]) : [v as T]);
 
 /** Build the ModelSpec of an evaluated default export. Throws DiagnosticError on invalid models. */
-export function buildModelSpec(value: unknown): ModelSpec {
+export function buildModelSpec(value: unknown, opts: { maxParams?: number } = {}): ModelSpec {
   const ctx = new Ctx();
+  if (opts.maxParams !== undefined) ctx.limits = sizeLimits(opts);
   const spec = build(ctx, value);
+  if (spec && !ctx.diags.length) {
+    const big = specTooLarge(spec, ctx.limits);
+    ctx.tooLarge(big, big?.at);
+  }
   if (ctx.diags.length || !spec) {
     if (!ctx.diags.length) ctx.error('RPN2001', 'the model file did not produce a model', undefined);
     throw new DiagnosticError(ctx.diags);
@@ -54,21 +69,26 @@ function build(ctx: Ctx, v: unknown): ModelSpec | undefined {
     ctx.error('RPN2001', `the default export must be an rpnc model, layer or head (got ${isComponent(v) ? `a ${v.kind} (${v.type})` : typeof v})`, isComponent(v) ? v : undefined, undefined, 'export default rpn({ layers: [...] })');
     return undefined;
   }
+  if (ctx.tooLarge(componentTooLarge(v, ctx.limits), v)) return undefined;
   if (v.kind === 'head') {
     const h = buildHead(ctx, v, '', { standalone: true });
     if (!h) return undefined;
-    return { root: 'head', type: v.type, m: h.m, n: h.outWidth, layers: [{ index: 0, prefix: '', type: 'head', m: h.m, n: h.outWidth, heads: [h], sharedHeads: false, source: v }], source: v };
+    return withBatch(ctx, { root: 'head', type: v.type, m: h.m, n: h.outWidth, layers: [{ index: 0, prefix: '', type: 'head', m: h.m, n: h.outWidth, heads: [h], sharedHeads: false, source: v }], source: v });
   }
   if (v.kind === 'layer') {
     const l = buildLayer(ctx, v, 0, '');
     if (!l) return undefined;
-    return { root: 'layer', type: v.type, m: l.m, n: l.n, layers: [l], source: v };
+    return withBatch(ctx, { root: 'layer', type: v.type, m: l.m, n: l.n, layers: [l], source: v });
   }
   const layerComps = modelLayers(ctx, v);
   if (!layerComps) return undefined;
+  if (layerComps.some((lc) => ctx.tooLarge(componentTooLarge(lc, ctx.limits), lc))) return undefined;
   const layers: LayerSpec[] = [];
   layerComps.forEach((lc, i) => {
-    const l = buildLayer(ctx, lc, i, `layers.${i}.`);
+    const prev = layers[i - 1];
+    const filled = i > 0 && layers.length === i ? withInferredGrid(ctx, lc, prev) : lc;
+    if (!filled) return;
+    const l = buildLayer(ctx, filled, i, `layers.${i}.`);
     if (l) layers.push(l);
   });
   if (layers.length !== layerComps.length) return undefined;
@@ -90,7 +110,7 @@ function build(ctx: Ctx, v: unknown): ModelSpec | undefined {
       return undefined;
     }
   }
-  return { root: 'model', type: v.type, m: layers[0].m, n: layers[layers.length - 1].n, layers, source: v };
+  return withBatch(ctx, { root: 'model', type: v.type, m: layers[0].m, n: layers[layers.length - 1].n, layers, source: v });
 }
 
 /** tinybig's built-in models expand into a list of layer components. */
@@ -153,6 +173,45 @@ function modelLayers(ctx: Ctx, v: Component): Component[] | undefined {
       ctx.error('RPN2002', `model '${v.type}' is not supported yet`, v);
       return undefined;
   }
+}
+
+/**
+ * A grid layer right after another grid layer may omit its input grid (tinybig needs h, w and the channel
+ * count only because Python cannot infer them): take them from the previous layer's output grid. Given
+ * values are checked against it (RPN2120).
+ */
+function withInferredGrid(ctx: Ctx, lc: Component, prev: LayerSpec): Component | undefined {
+  const kind = lc.type === 'grid_interdependence_layer' ? 'interdependence' : lc.type === 'grid_compression_layer' ? 'compression' : undefined;
+  const g = prev.heads[0]?.grid;
+  if (!kind || !g) return lc;
+  const o = lc.options as Opts;
+  const chKey = kind === 'compression' ? 'channelNum' : 'inChannel';
+  const inferred: Opts = { h: g.out[0], w: g.out[1], [chKey]: g.outChannels };
+  const missing = Object.keys(inferred).filter((k) => o[k] === undefined);
+  if (!missing.length) {
+    for (const k of Object.keys(inferred)) {
+      if (o[k] !== inferred[k]) {
+        ctx.error('RPN2120', `${k} = ${o[k]}, but the previous layer outputs a ${g.out[0]}×${g.out[1]}×${g.out[2]} grid with ${g.outChannels} channels (${k} = ${inferred[k]})`, lc, k, `set ${k}: ${inferred[k]} or omit h, w and ${chKey} to have them inferred`);
+        return undefined;
+      }
+    }
+    return lc;
+  }
+  if ((o.d ?? 1) !== g.out[2]) {
+    ctx.error('RPN2120', `d = ${o.d ?? 1}, but the previous layer outputs a grid of depth ${g.out[2]}`, lc, 'd', `set d: ${g.out[2]}`);
+    return undefined;
+  }
+  for (const k of Object.keys(inferred)) {
+    if (o[k] !== undefined && o[k] !== inferred[k]) {
+      ctx.error('RPN2120', `${k} = ${o[k]}, but the previous layer outputs a ${g.out[0]}×${g.out[1]}×${g.out[2]} grid with ${g.outChannels} channels (${k} = ${inferred[k]})`, lc, k, `set ${k}: ${inferred[k]} or omit it`);
+      return undefined;
+    }
+  }
+  const options: Opts = { ...o, ...inferred };
+  const geo = gridWidths(gridGeometry(options, kind));
+  const filled = derived(lc, { kind: 'layer', type: lc.type, options: { ...options, m: geo.m, n: geo.n } });
+  copyPropSpans(o, filled.options as object); // option spans stay those of the user's component
+  return filled;
 }
 
 /** A component rpnc made on the user's behalf: errors point at the component it came from. */
@@ -312,6 +371,7 @@ function headOptions(ctx: Ctx, v: Component): Opts | undefined {
 }
 
 function buildHead(ctx: Ctx, v: Component, prefix: string, where: { standalone: boolean; m?: number; n?: number }): HeadSpec | undefined {
+  if (ctx.tooLarge(componentTooLarge(v, ctx.limits), v)) return undefined;
   if (GRID_HEAD_TYPES.has(v.type)) return buildGridHead(v, prefix, gridHelpers(ctx));
   const o = headOptions(ctx, v);
   if (!o) return undefined;
@@ -325,15 +385,18 @@ function buildHead(ctx: Ctx, v: Component, prefix: string, where: { standalone: 
   const expComp = o.dataTransformation as Component | undefined;
   if (!expComp) return void ctx.error('RPN2107', 'a head needs a dataTransformation (its expansion κ)', v, undefined, 'add dataTransformation: identityExpansion()');
   const inputProcess = processList(ctx, o.inputProcessFunctions, `${prefix}input_process_functions`, m);
-  if (o.instanceInterdependence) {
-    const ii = o.instanceInterdependence as Component;
-    return void ctx.error('RPN2002', `instance interdependence (${ii.type}) is not supported: its A' ∈ R^{b×b'} mixes the rows of the batch, which ties the model to one batch size b, while rpnc compiles models for any batch size`, v, 'instanceInterdependence', 'remove instanceInterdependence, or use an attributeInterdependence (A ∈ R^{m×m\'} mixes features)');
-  }
   let attributeInterdependence: InterdependenceSpec | undefined;
   if (o.attributeInterdependence) {
-    attributeInterdependence = buildInterdependence(ctx, o.attributeInterdependence as Component, m, prefix);
+    attributeInterdependence = buildInterdependence(ctx, o.attributeInterdependence as Component, m, prefix, 'attribute');
     if (!attributeInterdependence) return undefined;
   }
+  let instanceInterdependence: InterdependenceSpec | undefined;
+  if (o.instanceInterdependence) {
+    instanceInterdependence = buildInterdependence(ctx, o.instanceInterdependence as Component, m, prefix, 'instance');
+    if (!instanceInterdependence) return undefined;
+  }
+  const rows = headRows(ctx, attributeInterdependence, instanceInterdependence);
+  if (rows === null) return undefined;
   // κ sees Xa = X0·A (width m'); the remainder still sees X0 (width m).
   const expansion = buildExpansion(ctx, expComp, attributeInterdependence?.mPrime ?? m, `${prefix}data_transformation.`);
   if (!expansion || !inputProcess) return undefined;
@@ -366,12 +429,81 @@ function buildHead(ctx: Ctx, v: Component, prefix: string, where: { standalone: 
 
   const remainder = buildRemainder(ctx, o.remainder as Component | undefined, v, m, n, outWidth, prefix);
   if (!remainder) return undefined;
+  if (rows && rows.rowsOut !== rows.batch && !['zero_remainder', 'none'].includes(remainder.type)) {
+    const at = rows.changedBy;
+    return void ctx.error('RPN2111', `${at.type} makes ${rows.rowsOut} rows out of the batch of b = ${rows.batch}, but the ${remainder.type} adds π(X0) with ${rows.batch} rows (tinybig fails to add them)`, at.source, 'bPrime', `set bPrime: ${rows.batch}, or use remainder: zeroRemainder()`);
+  }
   const outputProcess = processList(ctx, o.outputProcessFunctions, `${prefix}output_process_functions`, outWidth);
   if (!outputProcess) return undefined;
-  return { prefix, aliases: [], type: v.type, m, n, channelNum: C, attributeInterdependence, expansion, D, reconciliation, bias, remainder, channelFusion, inputProcess, outputProcess, outWidth, source: v };
+  const spec: HeadSpec = { prefix, aliases: [], type: v.type, m, n, channelNum: C, attributeInterdependence, expansion, D, reconciliation, bias, remainder, channelFusion, inputProcess, outputProcess, outWidth, source: v };
+  if (instanceInterdependence) spec.instanceInterdependence = instanceInterdependence;
+  if (rows) Object.assign(spec, { batch: rows.batch, rowsOut: rows.rowsOut });
+  return spec;
 }
 
-const INSTANCE_TYPES = ['instance', 'instance_interdependence', 'row', 'left'];
+/**
+ * The batch an instance interdependence ties a head to: the attribute slot's (it mixes the rows of X0) takes
+ * b → b' rows, then the instance slot's (mixes the rows of κ) must take that many. undefined = any batch;
+ * null = an error was reported.
+ */
+function headRows(ctx: Ctx, ai: InterdependenceSpec | undefined, ii: InterdependenceSpec | undefined): { batch: number; rowsOut: number; changedBy: InterdependenceSpec } | undefined | null {
+  const steps = [ai, ii].filter((x): x is InterdependenceSpec => x?.axis === 'instance');
+  if (!steps.length) return undefined;
+  let rows = steps[0].b!;
+  let changedBy = steps[0];
+  for (const s of steps) {
+    if (s.b !== rows) {
+      ctx.error('RPN2111', `${s.type} expects a batch of b = ${s.b} rows, but the attribute interdependence ${steps[0].type} before it outputs b' = ${rows} rows`, s.source, 'b', `set b: ${rows}`);
+      return null;
+    }
+    if (s.bPrime !== rows) changedBy = s;
+    rows = s.bPrime!;
+  }
+  return { batch: steps[0].b!, rowsOut: rows, changedBy };
+}
+
+/**
+ * The model's fixed batch (ModelSpec.batch): every head of a layer sees the same rows (the first layer: the input
+ * batch; a later one: the rows the previous layer outputs) and must output the same rows (the head fusion
+ * adds or concatenates them). Instance interdependences set these; a model without any keeps any batch.
+ */
+function withBatch(ctx: Ctx, spec: ModelSpec): ModelSpec | undefined {
+  if (!spec.layers.some((l) => l.heads.some((h) => h.batch !== undefined))) return spec;
+  let rows: number | undefined; // rows entering the layer; undefined = the (still free) input batch
+  let input: number | undefined;
+  let fixedBy = '';
+  for (const layer of spec.layers) {
+    const where = (j: number) => `${spec.root === 'head' ? 'the head' : `layer ${layer.index} head ${j}`}`;
+    for (let j = 0; j < layer.heads.length; j++) {
+      const h = layer.heads[j];
+      if (h.batch === undefined) continue;
+      const ii = (h.attributeInterdependence?.axis === 'instance' ? h.attributeInterdependence : h.instanceInterdependence)!;
+      if (rows === undefined) {
+        rows = input = h.batch;
+        fixedBy = `${where(j)}'s ${ii.type} (b = ${h.batch})`;
+      } else if (h.batch !== rows) {
+        ctx.error('RPN2111', `${where(j)}: ${ii.type} expects a batch of b = ${h.batch} rows, but it sees ${rows} rows (fixed by ${fixedBy})`, ii.source, 'b', `set b: ${rows}`);
+        return undefined;
+      }
+    }
+    const outs = layer.heads.map((h) => h.rowsOut ?? rows);
+    const j = outs.findIndex((r) => r !== outs[0]);
+    if (j > 0) {
+      const k = layer.heads[j].rowsOut !== undefined && layer.heads[j].rowsOut !== rows ? j : 0;
+      const h = layer.heads[k];
+      const ii = (h.instanceInterdependence ?? h.attributeInterdependence)!;
+      ctx.error('RPN2111', `${where(k)} outputs ${outs[k]} rows (b' of ${ii.type}) but ${where(k === 0 ? j : 0)} outputs ${outs[k === 0 ? j : 0]} rows: the heads of a layer must output the same rows`, ii.source, 'bPrime', `set bPrime: ${rows} on every head, or give every head the same instance interdependence`);
+      return undefined;
+    }
+    if (outs[0] !== rows) fixedBy = `${where(0)}'s b' = ${outs[0]}`;
+    rows = outs[0];
+  }
+  return { ...spec, batch: input, rowsOut: rows };
+}
+
+/** tinybig's interdependence_type setter accepts these (not 'row' / 'column', which its docstrings mention). */
+const INSTANCE_TYPES = ['instance', 'instance_interdependence', 'left'];
+const ATTRIBUTE_TYPES = ['attribute', 'attribute_interdependence', 'right'];
 /** Parameterized interdependences: A = ψ(w; n = m, D = m') with these reconciliations (§11). */
 const INTERDEPENDENCE_RECON: Record<string, string> = {
   parameterized_interdependence: 'identity_reconciliation',
@@ -382,14 +514,23 @@ const INTERDEPENDENCE_RECON: Record<string, string> = {
 };
 const CONSTANT_INTERDEPENDENCES = ['constant_interdependence', 'constant_c_interdependence', 'zero_interdependence', 'one_interdependence', 'identity_interdependence'];
 
-/** A head's attribute interdependence (data-independent kinds only), A ∈ R^{m×m'}. */
-function buildInterdependence(ctx: Ctx, v: Component, m: number, headPrefix: string): InterdependenceSpec | undefined {
+/**
+ * A head's interdependence (data-independent kinds only) in its `slot`. The function's interdependenceType picks
+ * the axis, as tinybig's forward does: attribute A ∈ R^{m×m'} (Xa = X0·A), or instance A' ∈ R^{b×b'} (rows:
+ * A'ᵀ·X0 in the attribute slot, A'ᵀ·K in the instance slot), which fixes the batch to b.
+ */
+function buildInterdependence(ctx: Ctx, v: Component, m: number, headPrefix: string, slot: 'attribute' | 'instance'): InterdependenceSpec | undefined {
   const o = v.options as Opts;
-  if (INSTANCE_TYPES.includes(o.interdependenceType as string)) {
-    return void ctx.error('RPN2002', `${v.type} with interdependenceType '${o.interdependenceType}' is an instance interdependence: its A' ∈ R^{b×b'} mixes the rows of the batch, which ties the model to one batch size b, while rpnc compiles models for any batch size`, v, 'interdependenceType', "use interdependenceType: 'attribute' (A ∈ R^{m×m'} mixes features)");
+  const kind = (o.interdependenceType as string | undefined) ?? 'attribute';
+  if (!INSTANCE_TYPES.includes(kind) && !ATTRIBUTE_TYPES.includes(kind)) {
+    return void ctx.error('RPN2109', `interdependenceType '${kind}' is refused by tinybig's interdependence (its setter accepts ${[...INSTANCE_TYPES, ...ATTRIBUTE_TYPES].join(', ')})`, v, 'interdependenceType', kind === 'row' ? "use interdependenceType: 'instance'" : "use interdependenceType: 'attribute'");
   }
   if (!INTERDEPENDENCE_RECON[v.type] && !CONSTANT_INTERDEPENDENCES.includes(v.type)) {
     return void ctx.error('RPN2002', `interdependence '${v.type}' is not supported yet (only the data-independent ones: parameterized, lowrank/hm/lphm/dual_lphm parameterized, constant, constant_c, zero, one, identity)`, v);
+  }
+  if (INSTANCE_TYPES.includes(kind)) return buildInstanceInterdependence(ctx, v, m, headPrefix, slot);
+  if (slot === 'instance') {
+    return void ctx.error('RPN2002', `${v.type} in the instanceInterdependence slot has interdependenceType '${kind}': tinybig would multiply κ(x) by an m×m' matrix there, which rpnc does not support`, v, 'interdependenceType', "set interdependenceType: 'instance' (A' ∈ R^{b×b'} mixes the rows), or move it to attributeInterdependence");
   }
   if (o.m !== undefined && o.m !== m) {
     return void ctx.error('RPN2109', `${v.type} has m = ${o.m} but the head's input width is m = ${m}`, v, 'm', `set m: ${m} or omit it`);
@@ -419,6 +560,42 @@ function buildInterdependence(ctx: Ctx, v: Component, m: number, headPrefix: str
   return spec;
 }
 
+/** An instance-type interdependence: A' ∈ R^{b×b'} (fabricated with n = b, D = b'), parameter `w_<slot>_interdependence` (C, l). */
+function buildInstanceInterdependence(ctx: Ctx, v: Component, m: number, headPrefix: string, slot: 'attribute' | 'instance'): InterdependenceSpec | undefined {
+  const o = v.options as Opts;
+  const b = o.b as number | undefined;
+  if (b === undefined) return void ctx.error('RPN2109', `${v.type} of an instance type needs the batch size b (A' ∈ R^{b×b'} mixes the b rows of the batch)`, v, undefined, 'add b: <batch size>; the compiled model then only runs with that batch');
+  if (o.m !== undefined && o.m !== m) {
+    return void ctx.error('RPN2109', `${v.type} has m = ${o.m} but the head's input width is m = ${m}`, v, 'm', `set m: ${m} or omit it`);
+  }
+  let bPrime = (o.bPrime as number | undefined) ?? b;
+  if (v.type === 'constant_interdependence') {
+    const A = o.A as number[][] | undefined;
+    if (!A) return void ctx.error('RPN2109', "constant_interdependence needs its matrix A (b×b')", v, undefined, `add A: [[…], …] with ${b} rows`);
+    if (A.length !== b) return void ctx.error('RPN2109', `constant_interdependence: A has ${A.length} rows but the batch is b = ${b}`, v, 'A', `give A with ${b} rows (A' ∈ R^{b×b'})`);
+    bPrime = A[0].length;
+  } else if (['constant_c_interdependence', 'zero_interdependence', 'one_interdependence'].includes(v.type) && o.bPrime === undefined) {
+    return void ctx.error('RPN2109', `${v.type} of an instance type needs bPrime (tinybig asserts b_prime is not None)`, v, undefined, `add bPrime: ${b}`);
+  }
+  if (ctx.tooLarge(tensorTooLarge(`${v.type}: A' = b × b' = ${b} × ${bPrime}`, b * bPrime, ctx.limits, "use a smaller batch b or b'", 'b'), v)) return undefined;
+  const spec: InterdependenceSpec = { type: v.type, options: o, m, mPrime: m, l: 0, axis: 'instance', b, bPrime, source: v };
+  const recType = INTERDEPENDENCE_RECON[v.type];
+  if (recType) {
+    const ropts: Opts = { enableBias: false, r: o.r };
+    if (o.p !== undefined) {
+      ropts.p = o.p;
+      ropts.q = o.q ?? o.p;
+    }
+    const rec = buildReconciliation(ctx, derived(v, { kind: 'reconciliation', type: recType, options: ropts }), b, bPrime, `${headPrefix}${slot}_interdependence.parameter_fabrication.`);
+    if (!rec) return undefined;
+    rec.source = v;
+    spec.reconciliation = rec;
+    spec.l = rec.l;
+    spec.paramKey = `${headPrefix}w_${slot}_interdependence`;
+  }
+  return spec;
+}
+
 function buildExpansion(ctx: Ctx, v: Component, m: number, prefix: string): ExpansionSpec | undefined {
   const o = v.options as Opts;
   const pre = processList(ctx, o.preprocessFunctions, `${prefix}preprocess_functions`, m);
@@ -443,7 +620,9 @@ function buildExpansion(ctx: Ctx, v: Component, m: number, prefix: string): Expa
       return void ctx.error('RPN2002', 'combinatorial_expansion is not supported: in tinybig its forward returns a Python list of tensors (the r-subsets), not a (batch, D) tensor, so it cannot be a head\'s data transformation', v, undefined, 'use combinatorialNormalExpansion({ d })');
     }
     if (v.type.endsWith('_wavelet_expansion') && !checkWavelet(ctx, v, o)) return undefined;
-    D = expansionD(v.type, o, m);
+    const width = expansionWidth(v.type, o, m, ctx.limits);
+    if (typeof width === 'object') return void ctx.tooLarge(width, v);
+    D = width;
     if (D === undefined) return void ctx.error('RPN2002', `expansion '${v.type}' is not supported yet`, v);
   }
   if (v.type === 'linear_expansion' && o.c === undefined) {

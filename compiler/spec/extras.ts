@@ -34,10 +34,10 @@ export function derivedExtras(e: ExpansionSpec): { key: string; shape: number[];
   return e.children.flatMap(derivedExtras);
 }
 
-/** The fixed A (m×m', float32) tinybig caches on a parameter-free attribute interdependence (`attribute_interdependence.A`). */
-function interdependenceA(ai: InterdependenceSpec | undefined, headPrefix: string): { key: string; shape: number[]; values: number[] }[] {
+/** The fixed A (m×m', or b×b' for the instance axis, float32) tinybig caches on a parameter-free interdependence (`<slot>_interdependence.A`). */
+function interdependenceA(ai: InterdependenceSpec | undefined, headPrefix: string, slot = 'attribute'): { key: string; shape: number[]; values: number[] }[] {
   if (!ai || ai.l > 0) return [];
-  const { m, mPrime } = ai;
+  const [m, mPrime] = ai.axis === 'instance' ? [ai.b!, ai.bPrime!] : [ai.m, ai.mPrime];
   const o = ai.options;
   const at = (i: number, j: number): number => {
     switch (ai.type) {
@@ -55,7 +55,7 @@ function interdependenceA(ai: InterdependenceSpec | undefined, headPrefix: strin
   };
   const values: number[] = [];
   for (let i = 0; i < m; i++) for (let j = 0; j < mPrime; j++) values.push(Math.fround(at(i, j)));
-  return [{ key: `${headPrefix}attribute_interdependence.A`, shape: [m, mPrime], values }];
+  return [{ key: `${headPrefix}${slot}_interdependence.A`, shape: [m, mPrime], values }];
 }
 
 function checkOne(store: WeightStore, key: string, x: { shape: number[]; values: number[] }, what: string): void {
@@ -82,6 +82,9 @@ export function checkDerivedExtras(spec: ModelSpec, store: WeightStore): void {
     for (const h of layer.heads) {
       for (const x of interdependenceA(h.attributeInterdependence, h.prefix)) {
         for (const prefix of [h.prefix, ...h.aliases]) checkOne(store, prefix + x.key.slice(h.prefix.length), x, h.attributeInterdependence!.type);
+      }
+      for (const x of interdependenceA(h.instanceInterdependence, h.prefix, 'instance')) {
+        for (const prefix of [h.prefix, ...h.aliases]) checkOne(store, prefix + x.key.slice(h.prefix.length), x, h.instanceInterdependence!.type);
       }
     }
     for (const h of layer.heads) {

@@ -24,6 +24,8 @@ export interface HeadParams {
   wChannelFusion?: Float32Array;
   /** One row of `w_attribute_interdependence` (C, l_ai) per channel, when the attribute interdependence has parameters. */
   wAttributeInterdependence?: Float32Array[];
+  /** One row of `w_instance_interdependence` (C, l_ii) per channel, when the instance interdependence has parameters. */
+  wInstanceInterdependence?: Float32Array[];
 }
 
 export function describeHead(h: HeadSpec): string {
@@ -47,9 +49,15 @@ export function headParams(h: HeadSpec, ws: WeightSource): HeadParams {
   if (h.channelFusion?.paramKey) out.wChannelFusion = fusionParam(h.channelFusion, ws);
   const ai = h.attributeInterdependence;
   if (ai?.paramKey && ai.l > 0) {
-    const all = ws.get(ai.paramKey, [h.channelNum, ai.l], { requiredBy: `${by.requiredBy}: ${ai.type} (m=${ai.m} → m'=${ai.mPrime}, l=${ai.l})` });
+    const all = ws.get(ai.paramKey, [h.channelNum, ai.l], { requiredBy: `${by.requiredBy}: ${ai.type} (${ai.axis === 'instance' ? `b=${ai.b} → b'=${ai.bPrime}` : `m=${ai.m} → m'=${ai.mPrime}`}, l=${ai.l})` });
     out.wAttributeInterdependence = [];
     for (let c = 0; c < h.channelNum; c++) out.wAttributeInterdependence.push(all.subarray(c * ai.l, (c + 1) * ai.l));
+  }
+  const ii = h.instanceInterdependence;
+  if (ii?.paramKey && ii.l > 0) {
+    const all = ws.get(ii.paramKey, [h.channelNum, ii.l], { requiredBy: `${by.requiredBy}: ${ii.type} (b=${ii.b} → b'=${ii.bPrime}, l=${ii.l})` });
+    out.wInstanceInterdependence = [];
+    for (let c = 0; c < h.channelNum; c++) out.wInstanceInterdependence.push(all.subarray(c * ii.l, (c + 1) * ii.l));
   }
   return out;
 }
@@ -202,6 +210,7 @@ export function parameterManifest(spec: ModelSpec): { key: string; shape: number
       if (h.remainder.bias) add(`${h.prefix}b_remainder`, [h.n], 'zeros');
       if (h.channelFusion?.paramKey) add(h.channelFusion.paramKey, [1, h.channelFusion.l], 'xavier');
       if (h.attributeInterdependence?.paramKey) add(h.attributeInterdependence.paramKey, [h.channelNum, h.attributeInterdependence.l], 'xavier');
+      if (h.instanceInterdependence?.paramKey) add(h.instanceInterdependence.paramKey, [h.channelNum, h.instanceInterdependence.l], 'xavier');
       sideCars(h.reconciliation);
       sideCars(h.channelFusion?.reconciliation);
     }

@@ -91,11 +91,20 @@ export interface InterdependenceSpec {
   /** Length of one channel's parameter row (0 = no parameters). */
   l: number;
   reconciliation?: ReconciliationSpec;
-  /** Key of the parameter (C, l) when l > 0: `<head prefix>w_attribute_interdependence`. */
+  /** Key of the parameter (C, l) when l > 0: `<head prefix>w_attribute_interdependence` / `w_instance_interdependence`. */
   paramKey?: string;
+  /**
+   * 'instance' (tinybig's interdependenceType 'instance' / 'instance_interdependence' / 'left'): A' ∈ R^{b×b'}
+   * mixes the rows of the batch, ξ = A'ᵀ·data (b → b' rows, m = mPrime). Absent = attribute (A ∈ R^{m×m'}).
+   */
+  axis?: 'instance';
+  /** Instance axis: the batch size b (rows of A') and b' (columns of A'). */
+  b?: number;
+  bPrime?: number;
   source?: Component;
 }
 
+/** A validated head: expansion, reconciliation, remainder, fusions and processing functions with resolved sizes and weight names. */
 export interface HeadSpec {
   /** state_dict prefix, e.g. `layers.0.heads.0.` (for shared heads: the first index's prefix). */
   prefix: string;
@@ -105,8 +114,13 @@ export interface HeadSpec {
   m: number;
   n: number;
   channelNum: number;
-  /** ξ_attribute (X0 → X0·A_c, width m → mPrime); the expansion is built on width mPrime. */
+  /** ξ_attribute (X0 → X0·A_c, width m → mPrime); the expansion is built on width mPrime. With axis 'instance' it mixes the rows of X0 instead (A'_cᵀ·X0). */
   attributeInterdependence?: InterdependenceSpec;
+  /** ξ_instance (axis 'instance'): Xi_c = A'_cᵀ·K_c, b → b' rows, applied after the expansion. */
+  instanceInterdependence?: InterdependenceSpec;
+  /** Fixed input batch b when an instance interdependence ties the head to it; `rowsOut` = b' rows it outputs. */
+  batch?: number;
+  rowsOut?: number;
   expansion: ExpansionSpec;
   /** Width of κ(x). */
   D: number;
@@ -125,6 +139,7 @@ export interface HeadSpec {
   source?: Component;
 }
 
+/** A validated layer: its heads and head fusion, with resolved sizes. */
 export interface LayerSpec {
   index: number;
   prefix: string;
@@ -138,6 +153,7 @@ export interface LayerSpec {
   source?: Component;
 }
 
+/** A validated model: its type, input width m, output width n and layers, every size resolved (what lowering and the reference interpreter consume). */
 export interface ModelSpec {
   /** What the default export was: a model, a single layer or a single head. */
   root: 'model' | 'layer' | 'head';
@@ -145,5 +161,8 @@ export interface ModelSpec {
   m: number;
   n: number;
   layers: LayerSpec[];
+  /** Fixed input batch b (an instance interdependence ties the model to it); `rowsOut` = rows of the output. Absent = any batch. */
+  batch?: number;
+  rowsOut?: number;
   source?: Component;
 }

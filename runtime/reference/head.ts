@@ -4,6 +4,7 @@
  *   X0  = F_in(x)
  *   K_c = κ(X0·A_c)                               (A_c: attribute interdependence, identity if none;
  *                                                  recomputed per channel, the same K when A has no parameters)
+ *   K_c = A'_cᵀ·K_c                               (A'_c ∈ R^{b×b'}: instance interdependence, if any)
  *   Y_c = K · ψ(w_c)ᵀ + b     for c = 0 … C−1     (b is added in every channel; no ψ → Y_c = K)
  *   Y   = channel_fusion(Y_0 … Y_{C−1})           (only when the spec has one; else Y_0)
  *   Y   = Y + π(X0)                               (nothing for zero / no remainder)
@@ -13,7 +14,7 @@ import { headParams, reconciliationExtras, type WeightSource } from '../../compi
 import type { HeadSpec } from '../../compiler/spec/types.js';
 import { expand } from './expansion.js';
 import { fuse } from './fusion.js';
-import { attributeInterdependence } from './interdependence.js';
+import { attributeInterdependence, instanceInterdependence } from './interdependence.js';
 import { add, linear, type Mat } from './matrix.js';
 import { applyProcessList } from './processing.js';
 import { fabricate } from './reconciliation.js';
@@ -29,7 +30,8 @@ export function runHead(h: HeadSpec, x: Mat, ws: WeightSource): Mat {
   for (let c = 0; c < h.channelNum; c++) {
     const ai = h.attributeInterdependence;
     const xa = ai ? attributeInterdependence(ai, x0, params.wAttributeInterdependence?.[c]) : x0;
-    const kappa = expand(h.expansion, xa, ws);
+    const ii = h.instanceInterdependence;
+    const kappa = ii ? instanceInterdependence(ii, expand(h.expansion, xa, ws), params.wInstanceInterdependence?.[c]) : expand(h.expansion, xa, ws);
     if (!h.reconciliation) {
       channels.push(kappa);
       continue;

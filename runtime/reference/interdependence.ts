@@ -1,16 +1,19 @@
 /**
- * Data-independent attribute interdependences ξ (rpn-semantics §4.1, §11): Xa = X0·A, A ∈ R^{m×m'}.
- *   parameterized:              A = reshape(w, m×m')           (row-major)
- *   lowrank / hm / lphm / dual: A = ψ(w; n = m, D = m')        (the §8 fabrication)
- *   constant(A) / constant_c(c) / zero / one / identity: A given / c·1 / 0 / 1 / eye(m, m')
+ * Data-independent interdependences ξ (rpn-semantics §4.1, §11).
+ * Attribute axis: Xa = X0·A, A ∈ R^{m×m'}. Instance axis: A' ∈ R^{b×b'} mixes rows, ξ = A'ᵀ·data
+ * (data = X0 in the attribute slot, K_c = κ(…) in the instance slot); (d, d') = (m, m') or (b, b'):
+ *   parameterized:              A = reshape(w, d×d')           (row-major)
+ *   lowrank / hm / lphm / dual: A = ψ(w; n = d, D = d')        (the §8 fabrication)
+ *   constant(A) / constant_c(c) / zero / one / identity: A given / c·1 / 0 / 1 / eye(d, d')
  */
 import type { InterdependenceSpec } from '../../compiler/spec/types.js';
 import { matmul, zeros, type Mat } from './matrix.js';
 import { fabricate } from './reconciliation.js';
 
-/** A (m×m') for one channel; `w` is that channel's row of w_attribute_interdependence. */
+/** A (m×m', or b×b' for the instance axis) for one channel; `w` is that channel's row of w_attribute_interdependence / w_instance_interdependence. */
 export function interdependenceMatrix(ai: InterdependenceSpec, w: ArrayLike<number> | undefined): Mat {
-  const { m, mPrime } = ai;
+  const m = ai.axis === 'instance' ? ai.b! : ai.m;
+  const mPrime = ai.axis === 'instance' ? ai.bPrime! : ai.mPrime;
   const o = ai.options;
   if (ai.l > 0) {
     if (!w || w.length !== ai.l) throw new Error(`reference: ${ai.type} needs a parameter row of length ${ai.l}, got ${w?.length}`);
@@ -52,8 +55,25 @@ export function interdependenceMatrix(ai: InterdependenceSpec, w: ArrayLike<numb
   return A;
 }
 
-/** Xa = X0·A. */
+/** The attribute slot: Xa = X0·A, or A'ᵀ·X0 for an instance-type function there. */
 export function attributeInterdependence(ai: InterdependenceSpec, x0: Mat, w: ArrayLike<number> | undefined): Mat {
+  if (ai.axis === 'instance') return instanceInterdependence(ai, x0, w);
   if (x0.cols !== ai.m) throw new Error(`reference: ${ai.type} expects ${ai.m} features, got ${x0.cols}`);
   return matmul(x0, interdependenceMatrix(ai, w));
+}
+
+/** Instance axis: out[i][j] = Σ_r A'[r][i]·data[r][j], b rows → b' rows. */
+export function instanceInterdependence(ii: InterdependenceSpec, data: Mat, w: ArrayLike<number> | undefined): Mat {
+  const b = ii.b!;
+  const bPrime = ii.bPrime!;
+  if (data.rows !== b) throw new Error(`reference: ${ii.type} mixes a batch of exactly b = ${b} rows, got ${data.rows}`);
+  const A = interdependenceMatrix(ii, w);
+  const out = zeros(bPrime, data.cols);
+  for (let i = 0; i < bPrime; i++)
+    for (let j = 0; j < data.cols; j++) {
+      let s = 0;
+      for (let r = 0; r < b; r++) s += A.data[r * bPrime + i] * data.data[r * data.cols + j];
+      out.data[i * data.cols + j] = s;
+    }
+  return out;
 }

@@ -1,5 +1,5 @@
-// An instance interdependence (A' ∈ R^{b×b'}) ties the model to one batch size — refused (RPN2002).
-import { rpn, layer, head, identityExpansion, identityReconciliation, zeroRemainder, identityInterdependence } from 'rpnc';
+// An instance interdependence with b' ≠ b next to a linear remainder: π(X0) keeps b = 4 rows — refused (RPN2111) at bPrime.
+import { rpn, layer, head, identityExpansion, identityReconciliation, linearRemainder, parameterizedInterdependence } from 'rpnc';
 
 export default rpn({
   layers: [
@@ -11,9 +11,10 @@ export default rpn({
           m: 4,
           n: 3,
           dataTransformation: identityExpansion(),
-          instanceInterdependence: identityInterdependence({ b: 8, m: 4, interdependenceType: 'instance' }),
+          instanceInterdependence: parameterizedInterdependence({ b: 4, m: 4, interdependenceType: 'instance',
+            bPrime: 3 }),
           parameterFabrication: identityReconciliation(),
-          remainder: zeroRemainder(),
+          remainder: linearRemainder({ requireParameters: true }),
         }),
       ],
     }),

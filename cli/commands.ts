@@ -2,15 +2,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compileFile, compileSpec, loadSpec, loadWeights } from '../compiler/compile.js';
-import { DiagnosticError, formatDiagnostic } from '../compiler/diagnostics.js';
-import { writeFileAtomic } from '../compiler/weights/atomic.js';
-import { SeededRandom } from '../compiler/weights/store.js';
+import { compareBackends, mismatchDiagnostic } from '../compiler/check.js';
+import { DiagnosticError, diag } from '../compiler/diagnostics.js';
+import { writeOnnxModel } from '../compiler/onnx/external-data.js';
+import { FP16_TOLERANCE, type Precision } from '../compiler/onnx/fp16.js';
+import { sizeLimits, tensorTooLarge } from '../compiler/spec/limits.js';
 import { printGraph } from '../ir/print.js';
-import { compareOutputs, type Agreement } from '../runtime/compare.js';
+import { checkPassName } from '../ir/passes/index.js';
+import { jsonOutput } from './report.js';
+import type { Graph } from '../ir/graph.js';
 import { readTensorFile, writeTensorFile } from '../runtime/io/tensor-file.js';
-import { runReference } from '../runtime/reference/index.js';
 import { createSession, runSession, type ExecutionProvider } from '../runtime/session.js';
-import { reportAndExit, usage } from './report.js';
+import { compileJson, jsonDiagnostic, printHuman, printJson, reportAndExit, usage } from './report.js';
+import { info, note, phaseReporter, printDiagnostics, progress, timed } from './terminal.js';
 
 function intOption(name: string, v: string, min = 0): number {
   const n = Number(v);
@@ -22,42 +26,106 @@ function numOption(name: string, v: string): number {
   if (v.trim() === '' || !Number.isFinite(n) || n < 0) usage(`option ${name} must be a non-negative number, got '${v}'`);
   return n;
 }
+/** `--no-opt`, `--optimize`, `--batch-hint` (build and check): the fabrication strategy (compiler/lower/cost.ts). */
+interface StrategyFlags {
+  opt?: boolean;
+  optimize?: 'speed' | 'size';
+  batchHint?: string;
+}
+function strategyOptions(o: StrategyFlags): { opt: boolean; optimize: 'speed' | 'size'; batchHint: number } {
+  return { opt: o.opt ?? true, optimize: o.optimize ?? 'speed', batchHint: intOption('--batch-hint', o.batchHint ?? '1', 1) };
+}
+/** `--passes a,b,c`, `--disable-pass NAME` (repeatable) on build and check; `--after PASS` with build --emit ir. */
+interface PassFlags {
+  passes?: string;
+  disablePass?: string[];
+  after?: string;
+}
+/** The pass lists of the flags; an unknown pass name is RPN4005 with the known names, exit code 2 (usage). */
+function passOptions(o: PassFlags): { passes?: string[]; disablePasses?: string[] } {
+  const names = (s: string): string[] => s.split(',').map((t) => t.trim()).filter(Boolean);
+  const passes = o.passes === undefined ? undefined : names(o.passes);
+  const disablePasses = (o.disablePass ?? []).flatMap(names);
+  try {
+    for (const n of [...(passes ?? []), ...disablePasses, ...(o.after === undefined ? [] : [o.after])]) checkPassName(n);
+  } catch (e) {
+    if (!(e instanceof DiagnosticError)) throw e;
+    printDiagnostics(e.diagnostics);
+    if (jsonOutput()) printJson({ ok: false, diagnostics: e.diagnostics.map(jsonDiagnostic) });
+    process.exit(2);
+  }
+  return { passes, disablePasses: disablePasses.length ? disablePasses : undefined };
+}
+/** `build` options of the deployment: precision and external data. */
+interface DeployFlags {
+  precision?: Precision;
+  ioPrecision?: Precision;
+  externalData?: boolean;
+  externalDataThreshold?: string;
+}
 function checkModelPath(p: string): void {
   if (!/\.(ts|mts|cts)$/.test(p)) usage(`'${p}' is not a TypeScript model file`, 'pass the model file (.ts) whose default export is the model');
 }
 
-export async function buildCommand(model: string, opts: { output?: string; weights?: string[]; seed: string; fold: boolean; emit: 'onnx' | 'ir' }): Promise<void> {
+export async function buildCommand(model: string, opts: { output?: string; weights?: string[]; seed: string; fold: boolean; emit: 'onnx' | 'ir'; json?: boolean } & StrategyFlags & DeployFlags & PassFlags): Promise<void> {
   checkModelPath(model);
   const seed = intOption('--seed', opts.seed);
+  const threshold = opts.externalDataThreshold === undefined ? undefined : intOption('--external-data-threshold', opts.externalDataThreshold);
+  if (opts.ioPrecision === 'fp16' && opts.precision !== 'fp16') usage('--io-precision fp16 needs --precision fp16');
+  const strategy = strategyOptions(opts);
+  const passOpts = passOptions(opts);
+  if (opts.after !== undefined && opts.emit !== 'ir') usage('--after needs --emit ir', `e.g. rpnc build ${model} --emit ir --after ${opts.after}`);
+  let afterIr: string | undefined; // the IR right after the last change of --after's pass
+  const afterPass = opts.after === undefined ? undefined : (pass: string, g: Graph): void => void (pass === opts.after && (afterIr = printGraph(g)));
   const out = opts.output ?? model.replace(/\.(ts|mts|cts)$/, '.onnx');
   if (opts.output && !/\.onnx$/.test(opts.output)) usage(`output '${opts.output}' should end in .onnx`);
   try {
-    const res = compileFile(model, { weights: opts.weights, seed, fold: opts.fold });
-    for (const d of res.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
-    if (!opts.weights?.length) process.stderr.write(`note: no --weights given: parameters from rpnc's seeded initialisation (--seed ${seed})\n`);
+    const bar = progress(`building ${path.basename(model)}`);
+    const res = compileFile(model, { weights: opts.weights, seed, fold: opts.fold, ...strategy, ...passOpts, afterPass, onPhase: phaseReporter(bar), precision: opts.precision, ioPrecision: opts.ioPrecision });
+    bar.done();
+    printDiagnostics(res.diagnostics);
+    if (!opts.weights?.length) note(`no --weights given: parameters from rpnc's seeded initialisation (--seed ${seed})`);
     if (opts.emit === 'ir') {
-      process.stdout.write(printGraph(res.model.graph) + '\n');
+      if (opts.after !== undefined && afterIr === undefined) note(`pass '${opts.after}' did not change the graph: the IR after the whole pipeline follows`);
+      const ir = afterIr ?? printGraph(res.model.graph);
+      if (opts.json) printJson(compileJson(res, { ir }));
+      else process.stdout.write(ir + '\n');
       return;
     }
-    writeFileAtomic(out, res.onnx);
-    process.stderr.write(`wrote ${out} (${res.onnx.length} bytes; input x [batch, ${res.spec.m}] -> output y [batch, ${res.spec.n}])\n`);
+    const written = writeOnnxModel(out, res.proto, { external: opts.externalData, threshold });
+    const io = opts.ioPrecision === 'fp16' ? 'float16' : 'float32';
+    const what = written.external ? `${written.onnxBytes} bytes + ${written.files[1]} (${written.dataBytes} bytes)` : `${written.onnxBytes} bytes`;
+    const [bIn, bOut] = res.spec.batch !== undefined ? [`${res.spec.batch}`, `${res.spec.rowsOut}`] : ['batch', 'batch'];
+    info(`wrote ${out} (${what}; ${opts.precision === 'fp16' ? 'fp16, ' : ''}input x ${io} [${bIn}, ${res.spec.m}] -> output y ${io} [${bOut}, ${res.spec.n}])`);
+    if (res.spec.batch !== undefined) note(`the batch is fixed: an instance interdependence mixes the rows, so the model only runs on exactly ${res.spec.batch} rows (and outputs ${res.spec.rowsOut})`);
+    if (opts.json) printJson(compileJson(res, { output: out, bytes: written.onnxBytes, ...(written.external ? { externalData: written.files[1], externalDataBytes: written.dataBytes } : {}) }));
   } catch (e) {
     reportAndExit(e);
   }
+}
+
+/** The input's first dimension when the ONNX model fixes it (a model with an instance interdependence), else undefined. */
+function fixedBatch(s: Awaited<ReturnType<typeof createSession>>): number | undefined {
+  const meta = s.session.inputMetadata?.[0] as { shape?: unknown[] } | undefined;
+  const b = meta?.shape?.[0];
+  return typeof b === 'number' && b > 0 ? b : undefined;
 }
 
 export async function runCommand(model: string, opts: { input: string; output?: string; ep: ExecutionProvider; deviceId: string }): Promise<void> {
   const deviceId = intOption('--device-id', opts.deviceId);
   try {
     if (!fs.existsSync(model)) throw new DiagnosticError({ code: 'RPN5004', severity: 'error', message: `ONNX file '${model}' not found`, hint: 'build it first: rpnc build model.ts' });
-    const bytes = fs.readFileSync(model);
     const input = readTensorFile(opts.input, { name: 'input' });
     if (input.shape.length !== 2) usage(`input '${opts.input}' has shape [${input.shape.join(', ')}], expected [batch, m]`);
-    const s = await createSession(bytes, { ep: opts.ep, deviceId, onNote: (m) => process.stderr.write(`note: ${m}\n`) });
+    const s = await createSession(model, { ep: opts.ep, deviceId, onNote: (m) => note(m), onWarning: (w) => printDiagnostics([w]) });
+    const fixed = fixedBatch(s);
+    if (fixed !== undefined && input.shape[0] !== fixed) {
+      throw new DiagnosticError(diag('RPN5003', `the model has a fixed batch of ${fixed} rows (an instance interdependence mixes the rows of the batch), but input '${opts.input}' has ${input.shape[0]} rows`, { hint: `give an input of shape [${fixed}, ${input.shape[1]}]` }));
+    }
     const y = await runSession(s, { shape: input.shape, data: input.data });
     if (opts.output) {
       writeTensorFile(opts.output, { shape: y.shape, data: y.data });
-      process.stderr.write(`wrote ${opts.output} [${y.shape.join(', ')}] (${s.ep})\n`);
+      info(`wrote ${opts.output} [${y.shape.join(', ')}] (${s.ep})`);
     } else {
       const rows: number[][] = [];
       for (let i = 0; i < y.shape[0]; i++) rows.push(Array.from(y.data.subarray(i * y.shape[1], (i + 1) * y.shape[1])));
@@ -70,53 +138,45 @@ export async function runCommand(model: string, opts: { input: string; output?: 
 
 export async function checkCommand(
   model: string,
-  opts: { weights?: string[]; seed: string; golden?: string; batch: string; fold: boolean; atol: string; rtol: string; ep: ExecutionProvider; deviceId: string },
+  opts: { weights?: string[]; seed: string; golden?: string; batch?: string; fold: boolean; atol?: string; rtol?: string; precision?: Precision; ep: ExecutionProvider; deviceId: string; json?: boolean } & StrategyFlags & PassFlags,
 ): Promise<void> {
   checkModelPath(model);
   const seed = intOption('--seed', opts.seed);
-  const batch = intOption('--batch', opts.batch, 1);
-  const atol = numOption('--atol', opts.atol);
-  const rtol = numOption('--rtol', opts.rtol);
+  const strategy = strategyOptions(opts);
+  const passOpts = passOptions(opts);
+  const batchOption = opts.batch === undefined ? undefined : intOption('--batch', opts.batch, 1);
+  const fp16 = opts.precision === 'fp16';
+  const atol = numOption('--atol', opts.atol ?? (fp16 ? FP16_TOLERANCE.atol : '1e-5'));
+  const rtol = numOption('--rtol', opts.rtol ?? (fp16 ? FP16_TOLERANCE.rtol : '1e-4'));
   const deviceId = intOption('--device-id', opts.deviceId);
   try {
-    const { spec, sourceText } = loadSpec(model);
+    const bar = progress(`checking ${path.basename(model)}`);
+    const onPhase = phaseReporter(bar);
+    const { spec, sourceText } = loadSpec(model, { onPhase });
+    // an instance interdependence fixes the batch: the random input has exactly b rows
+    if (spec.batch !== undefined && batchOption !== undefined && batchOption !== spec.batch && !opts.golden) {
+      usage(`--batch ${batchOption}: ${path.basename(model)} has a fixed batch of ${spec.batch} rows (an instance interdependence mixes the rows of the batch)`, `omit --batch, or use --batch ${spec.batch}`);
+    }
+    const batch = batchOption ?? spec.batch ?? 4;
+    const hugeInput = opts.golden ? undefined : tensorTooLarge(`the random input --batch × m = ${batch} × ${spec.m}`, batch * spec.m, sizeLimits(), 'use a smaller --batch');
+    if (hugeInput) usage(hugeInput.message, hugeInput.hint);
     const store = loadWeights(spec, { weights: opts.weights, seed });
-    const res = compileSpec(spec, store, { fold: opts.fold, sourceText });
-    for (const d of res.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
-    let input: { shape: number[]; data: Float32Array };
-    let golden: Float32Array | undefined;
-    if (opts.golden) {
-      input = readTensorFile(opts.golden, { name: 'input' });
-      const g = readTensorFile(opts.golden, { name: 'output' });
-      golden = g.data;
-      if (input.shape.length !== 2 || input.shape[1] !== spec.m) usage(`golden input has shape [${input.shape.join(', ')}], but the model takes [batch, ${spec.m}]`);
-      if (g.shape.length !== 2 || g.shape[1] !== spec.n || g.shape[0] !== input.shape[0]) usage(`golden output has shape [${g.shape.join(', ')}], but the model gives [${input.shape[0]}, ${spec.n}]`);
-    } else {
-      const rng = new SeededRandom(seed);
-      input = { shape: [batch, spec.m], data: rng.uniformTensor([batch, spec.m], -1, 1) };
-    }
-    const s = await createSession(res.onnx, { ep: opts.ep, deviceId, onNote: (m) => process.stderr.write(`note: ${m}\n`) });
-    const ortOut = await runSession(s, input);
-    const ref = runReference(spec, store, { rows: input.shape[0], cols: input.shape[1], data: input.data });
-    const rows: Agreement[] = [compareOutputs(`onnxruntime (${s.ep})`, ortOut.data, 'reference', ref.data, atol, rtol)];
-    if (golden) {
-      rows.push(compareOutputs(`onnxruntime (${s.ep})`, ortOut.data, 'golden', golden, atol, rtol));
-      rows.push(compareOutputs('reference', ref.data, 'golden', golden, atol, rtol));
-    }
+    const res = compileSpec(spec, store, { fold: opts.fold, ...strategy, ...passOpts, sourceText, onPhase, precision: opts.precision });
+    bar.done();
+    printDiagnostics(res.diagnostics);
+    bar.update('running ONNX Runtime and the reference interpreter');
+    const report = await timed('run+compare', () => compareBackends(spec, store, res.onnx, { golden: opts.golden, seed, batch: opts.golden ? undefined : batch, atol, rtol, ep: opts.ep, deviceId, onNote: (m) => note(m) }), (r) => `${r.comparisons.length} comparison(s) on ${r.ep}`);
+    bar.done();
+    const rows = report.comparisons;
     const w = Math.max(...rows.map((r) => `${r.a} vs ${r.b}`.length));
-    process.stdout.write(`${path.basename(model)}: input [${input.shape.join(', ')}], output [${input.shape[0]}, ${spec.n}], tolerance |a−b| ≤ ${atol} + ${rtol}·|b|\n`);
+    printHuman(`${path.basename(model)}: input [${report.inputShape.join(', ')}], output [${report.outputShape.join(', ')}], tolerance |a−b| ≤ ${atol} + ${rtol}·|b|\n`);
     for (const r of rows) {
-      process.stdout.write(`  ${`${r.a} vs ${r.b}`.padEnd(w)}  max abs ${r.maxAbs.toExponential(2)}  max rel ${r.maxRel.toExponential(2)}  ${r.ok ? 'ok' : 'MISMATCH'}\n`);
+      printHuman(`  ${`${r.a} vs ${r.b}`.padEnd(w)}  max abs ${r.maxAbs.toExponential(2)}  max rel ${r.maxRel.toExponential(2)}  ${r.ok ? 'ok' : 'MISMATCH'}\n`);
     }
-    const bad = rows.filter((r) => !r.ok);
-    if (bad.length) {
-      throw new DiagnosticError({
-        code: 'RPN5101',
-        severity: 'error',
-        message: `outputs disagree: ${bad.map((r) => `${r.a} vs ${r.b} (max abs ${r.maxAbs.toExponential(2)}, first at element ${r.worst})`).join('; ')}`,
-        hint: golden ? 'if only the golden comparison fails, the model file or the weights probably do not match the model that produced the golden data' : 'this is a bug in rpnc: please report the model file',
-      });
-    }
+    const comparisons = rows.map(({ a, b, maxAbs, maxRel, ok }) => ({ a, b, maxAbs, maxRel, ok }));
+    const mismatch = mismatchDiagnostic(report);
+    if (mismatch) reportAndExit(new DiagnosticError(mismatch), { extra: { comparisons } });
+    if (opts.json) printJson({ ok: true, comparisons, diagnostics: res.diagnostics.map(jsonDiagnostic) });
   } catch (e) {
     reportAndExit(e);
   }

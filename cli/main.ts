@@ -6,13 +6,31 @@
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../compiler/version.js';
 import { buildCommand, checkCommand, runCommand } from './commands.js';
-import { reportAndExit } from './report.js';
+import { registerInspect } from './inspect.js';
+import { reportAndExit, setJsonOutput } from './report.js';
+import { registerInit } from './init.js';
+import { registerImport } from './import.js';
+import { configureTerminal } from './terminal.js';
+import { PASS_NAMES } from '../ir/passes/index.js';
+
+/** `--disable-pass` is repeatable: collect every value. */
+const collectPass = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 const program = new Command();
 program
   .name('rpnc')
   .description('Ahead-of-time compiler for Reconciled Polynomial Networks (tinybig) to ONNX')
   .version(VERSION, '-v, --version')
+  .option('-q, --quiet', 'print errors only (no warnings, notes, "wrote …" lines or progress)')
+  .option('--verbose', 'print the wall time of every compiler phase and pass statistics on stderr')
+  .hook('preAction', () => configureTerminal(program.opts()))
+  .configureHelp({ showGlobalOptions: true }) // `rpnc build --help` lists --quiet / --verbose too
+  .addHelpText('after', `
+Examples:
+  rpnc init my-model && cd my-model    # a starter model.ts and a HOWTO.md
+  rpnc build model.ts                  # -> model.onnx beside it
+  rpnc check model.ts --verbose        # ONNX Runtime vs the reference interpreter, with timings
+  rpnc <command> --help                # the options of one command`)
   .showSuggestionAfterError(true)
   .exitOverride()
   // Commander's own error lines are replaced by rpnc diagnostics below; help text still goes out.
@@ -26,12 +44,30 @@ program
   .option('-w, --weights <file...>', 'safetensors checkpoint(s) with tinybig state_dict names (merged)')
   .option('--seed <n>', 'seed of rpnc\'s deterministic initialisation when no --weights are given', '0')
   .option('--no-fold', 'keep the fabrication ψ(w) as ONNX operations instead of folding it')
+  .option('--no-opt', 'no optimisations: the plain dense fabrication W, only constant folding and dead-code elimination')
+  .addOption(new Option('--optimize <goal>', 'fabrication strategy by cost: speed (fastest for --batch-hint) or size (keep the factors, smallest file)').choices(['speed', 'size']).default('speed'))
+  .option('--batch-hint <n>', 'batch size the speed cost model optimises for (integer ≥ 1)', '1')
+  .option('--passes <a,b,c>', `run exactly these IR passes, in this order (${PASS_NAMES.join(', ')})`)
+  .option('--disable-pass <name>', 'drop one pass from the pipeline (repeatable; names as for --passes)', collectPass)
+  .option('--after <pass>', 'with --emit ir: print the IR right after the last change made by this pass')
   .addOption(new Option('--emit <what>', 'what to produce: the ONNX file, or the IR text on stdout').choices(['onnx', 'ir']).default('onnx'))
+  .option('--json', 'one JSON document on stdout: { ok, output, bytes, inputs, outputs, diagnostics } (docs/cli.md)')
+  .addOption(new Option('--precision <p>', 'fp16: weights and compute in float16 (for the CUDA EP), input/output stay float32').choices(['fp32', 'fp16']).default('fp32'))
+  .addOption(new Option('--io-precision <p>', 'with --precision fp16: type of the input x and output y').choices(['fp32', 'fp16']).default('fp32'))
+  .option('--external-data', 'store the tensors in <output>.data next to the ONNX file (automatic above 2 GB)')
+  .option('--external-data-threshold <bytes>', 'tensor bytes above which external data is used automatically (also $RPNC_EXTERNAL_DATA_THRESHOLD)')
   .addHelpText('after', `
 Examples:
+  rpnc build model.ts --precision fp16 -o m16.onnx  # float16 weights and compute, for --ep cuda
+  rpnc build model.ts --external-data              # -> model.onnx + model.onnx.data
   rpnc build model.ts                              # -> model.onnx, seeded weights
   rpnc build model.ts -w ckpt.safetensors -o m.onnx
-  rpnc build model.ts --emit ir                    # print the optimised IR`)
+  rpnc build model.ts --emit ir                    # print the optimised IR
+  rpnc build model.ts --emit ir --after linear-fusion-folding   # the IR right after that pass
+  rpnc build model.ts --disable-pass gemm-formation # the default pipeline without one pass
+  rpnc build model.ts --optimize size              # smallest file: factored ψ kept
+  rpnc build model.ts --batch-hint 64              # fabrication chosen for batch 64
+  rpnc build model.ts --json                       # result as JSON on stdout, logs on stderr`)
   .action(buildCommand);
 
 program
@@ -55,17 +91,34 @@ program
   .option('-w, --weights <file...>', 'safetensors checkpoint(s)')
   .option('--seed <n>', 'seed for initialisation (no --weights) and for the random input (no --golden)', '0')
   .option('-g, --golden <file>', 'golden io.safetensors with tensors "input" and "output" (e.g. from real tinybig)')
-  .option('--batch <n>', 'rows of the random input when no --golden is given', '4')
+  .option('--batch <n>', "rows of the random input when no --golden is given (default 4, or the model's fixed batch)")
   .option('--no-fold', 'check the unfolded graph')
-  .option('--atol <x>', 'absolute tolerance', '1e-5')
-  .option('--rtol <x>', 'relative tolerance', '1e-4')
+  .option('--no-opt', 'no optimisations: the plain dense fabrication W, only constant folding and dead-code elimination')
+  .addOption(new Option('--optimize <goal>', 'fabrication strategy by cost: speed (fastest for --batch-hint) or size (keep the factors, smallest file)').choices(['speed', 'size']).default('speed'))
+  .option('--batch-hint <n>', 'batch size the speed cost model optimises for (integer ≥ 1)', '1')
+  .option('--passes <a,b,c>', `run exactly these IR passes, in this order (${PASS_NAMES.join(', ')})`)
+  .option('--disable-pass <name>', 'drop one pass from the pipeline (repeatable; names as for --passes)', collectPass)
+  .option('--atol <x>', 'absolute tolerance (default 1e-5; 2e-2 with --precision fp16)')
+  .option('--rtol <x>', 'relative tolerance (default 1e-4; 2e-2 with --precision fp16)')
+  .addOption(new Option('--precision <p>', 'check the float16 build (rpnc build --precision fp16) with float16 tolerances').choices(['fp32', 'fp16']).default('fp32'))
   .addOption(new Option('--ep <provider>', 'execution provider').choices(['cpu', 'cuda', 'auto']).default('cpu'))
   .option('--device-id <n>', 'CUDA device id', '0')
+  .option('--json', 'one JSON document on stdout: { ok, comparisons, diagnostics } (docs/cli.md)')
   .addHelpText('after', `
 Examples:
   rpnc check model.ts -w weights.safetensors --golden io.safetensors
-  rpnc check model.ts --seed 3 --batch 8`)
+  rpnc check model.ts --seed 3 --batch 8
+  rpnc check model.ts --precision fp16 --ep cuda   # float16 model, tolerances 2e-2 + 2e-2·|b|
+  rpnc check model.ts --json                       # comparisons as JSON on stdout`)
   .action(checkCommand);
+
+registerInspect(program);
+registerInit(program);
+registerImport(program);
+
+// `--json` on build, check and inspect: one JSON document on stdout, also for usage errors (docs/cli.md)
+const argv = process.argv.slice(2);
+setJsonOutput(argv.includes('--json') && ['build', 'check', 'inspect'].includes(argv.find((a) => !a.startsWith('-')) ?? ''));
 
 try {
   await program.parseAsync(process.argv);

@@ -1,5 +1,6 @@
 /** Every diagnostic code rpnc can report, by phase, with a one-line description. */
 import { FRONTEND_CODES } from './frontend/codes.js';
+import { IMPORT_CODES } from './import/codes.js';
 import { SPEC_CODES } from './spec/build.js';
 import { WeightCodes } from './weights/codes.js';
 
@@ -20,6 +21,7 @@ export const RUNTIME_CODES = {
   RPN5003: 'ONNX Runtime failed to run the model (e.g. wrong input width)',
   RPN5004: 'ONNX file not found',
   RPN5101: '`rpnc check`: outputs disagree beyond the tolerance',
+  RPN5201: 'warning: nodes of the model have no CUDA kernel and will run on the CPU under the CUDA execution provider',
 } as const;
 
 export const USAGE_CODES = {
@@ -27,4 +29,9 @@ export const USAGE_CODES = {
   RPN6002: 'bad option value or input shape on the command line',
 } as const;
 
-export const ALL_CODES: Record<string, string> = { ...FRONTEND_CODES, ...SPEC_CODES, ...WeightCodes, ...INTERNAL_CODES, ...RUNTIME_CODES, ...USAGE_CODES };
+/** `rpnc inspect` of an .onnx file. */
+export const ONNX_FILE_CODES = {
+  RPN3401: 'not an ONNX model (the file does not decode as a ModelProto, or has no graph)',
+} as const;
+
+export const ALL_CODES: Record<string, string> = { ...FRONTEND_CODES, ...IMPORT_CODES, ...SPEC_CODES, ...WeightCodes, ...INTERNAL_CODES, ...RUNTIME_CODES, ...USAGE_CODES, ...ONNX_FILE_CODES };

@@ -8,9 +8,12 @@ import { createModel } from '../ir/graph.js';
 import { DiagnosticError, diag, type Diagnostic } from './diagnostics.js';
 import { getSpan } from './spans.js';
 import type { ExpansionSpec, FusionSpec, ProcessSpec } from './spec/types.js';
-import { loadModel } from './frontend/index.js';
+import { loadModel, type LoadResult } from './frontend/index.js';
 import { lowerModel } from './lower/index.js';
-import { emitOnnx } from './onnx/emit.js';
+import type onnxProto from 'onnx-proto';
+import { encodeModel, modelProto } from './onnx/emit.js';
+import { type Precision, toFloat16 } from './onnx/fp16.js';
+import { EXTERNAL_DATA_THRESHOLD, inlineTensorBytes } from './onnx/external-data.js';
 import { buildModelSpec } from './spec/build.js';
 import { checkDerivedExtras } from './spec/extras.js';
 import { batchNormParams, parameterManifest } from './spec/params.js';
@@ -19,6 +22,7 @@ import { VERSION } from './version.js';
 import { SeededRandom, WeightStore } from './weights/store.js';
 import { runPasses } from './passes.js';
 
+/** Options of the pipeline (`compileFile`, `compileSpec`, and the API's `compile`). */
 export interface CompileOptions {
   /** safetensors checkpoints (tinybig state_dict names); merged. */
   weights?: string[];
@@ -38,10 +42,25 @@ export interface CompileOptions {
   disablePasses?: string[];
   /** Called after every pass that changed the graph (for `--emit ir` after a pass). */
   afterPass?: (pass: string, graph: Graph) => void;
+  /** Largest tensor and parameter count accepted, in float32 values (default $RPNC_MAX_PARAMS or 1e9; compiler/spec/limits.ts). */
+  maxParams?: number;
+  /** Called after each phase of `compileSpec` with its wall time in ms and a short statistic (for `--verbose`). */
+  onPhase?: (phase: CompilePhase, ms: number, detail: string) => void;
+  /** 'fp16': weights and compute in float16 (for the CUDA EP), see compiler/onnx/fp16.ts (default 'fp32'). */
+  precision?: Precision;
+  /** With precision 'fp16': the type of the input x and output y (default 'fp32': Casts at the interface). */
+  ioPrecision?: Precision;
 }
 
+/** The phases of the pipeline, as `onPhase` names them. */
+export type CompilePhase = 'front end' | 'spec' | 'lowering' | 'passes' | 'emit';
+
+/** What the pipeline produces: the ONNX bytes and the IR model, spec and weights they came from, and warnings. */
 export interface CompileResult {
+  /** The serialised ONNX model (encoded on first use). */
   onnx: Uint8Array;
+  /** The ONNX ModelProto (e.g. for writing with external data: compiler/onnx/external-data.ts). */
+  proto: onnxProto.onnx.IModelProto;
   model: Model;
   spec: ModelSpec;
   weights: WeightStore;
@@ -49,11 +68,21 @@ export interface CompileResult {
 }
 
 /** Front end + validation: model file -> ModelSpec. */
-export function loadSpec(path: string): { spec: ModelSpec; sourceText: string; files: string[] } {
-  const res = loadModel(path);
+export function loadSpec(path: string, opts: Pick<CompileOptions, 'onPhase' | 'maxParams'> = {}): { spec: ModelSpec; sourceText: string; files: string[] } {
+  return specOf(() => loadModel(path), opts);
+}
+
+/** Run a front-end load, then validation (each timed through `onPhase`); throws on front-end errors. */
+export function specOf(load: () => LoadResult, opts: Pick<CompileOptions, 'onPhase' | 'maxParams'> = {}): { spec: ModelSpec; sourceText: string; files: string[] } {
+  let t = performance.now();
+  const res = load();
+  opts.onPhase?.('front end', performance.now() - t, `${res.files.length} file(s)`);
   const errors = res.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new DiagnosticError(res.diagnostics);
-  return { spec: buildModelSpec(res.value), sourceText: res.sourceText, files: res.files };
+  t = performance.now();
+  const spec = buildModelSpec(res.value, { maxParams: opts.maxParams });
+  opts.onPhase?.('spec', performance.now() - t, `${spec.type}, ${spec.layers.length} layer(s), x [batch, ${spec.m}] -> y [batch, ${spec.n}]`);
+  return { spec, sourceText: res.sourceText, files: res.files };
 }
 
 /** The weights for a spec: the given checkpoints, or rpnc's seeded initialisation. */
@@ -146,25 +175,56 @@ export function batchNormWarnings(spec: ModelSpec, store: WeightStore): Diagnost
   return out;
 }
 
+/** Validated spec + weights -> ONNX: lowering, weight checks, passes (folding ψ(w)), emission. Throws `DiagnosticError`. */
 export function compileSpec(spec: ModelSpec, store: WeightStore, opts: CompileOptions & { sourceText?: string; modelPath?: string } = {}): CompileResult {
+  let t = performance.now();
+  const phase = (name: CompilePhase, detail: () => string): void => {
+    if (opts.onPhase) opts.onPhase(name, performance.now() - t, detail());
+    t = performance.now();
+  };
   const graph = lowerModel(spec, store, { opt: opts.opt ?? true, optimize: opts.optimize ?? 'speed', batchHint: opts.batchHint ?? 1 });
   validateWeights(spec, store);
-  runPasses(graph, { fold: opts.fold ?? true, opt: opts.opt ?? true, passes: opts.passes, disablePasses: opts.disablePasses, afterPass: opts.afterPass });
+  phase('lowering', () => `${graph.nodes.length} nodes`);
+  const nodesBefore = graph.nodes.length;
+  const changes = new Map<string, number>();
+  const afterPass = (pass: string, g: Graph): void => {
+    changes.set(pass, (changes.get(pass) ?? 0) + 1);
+    opts.afterPass?.(pass, g);
+  };
+  runPasses(graph, { fold: opts.fold ?? true, opt: opts.opt ?? true, passes: opts.passes, disablePasses: opts.disablePasses, afterPass });
+  phase('passes', () => `${nodesBefore} -> ${graph.nodes.length} nodes; ${[...changes].map(([p, n]) => `${p} changed the graph ${n}×`).join(', ') || 'no pass changed the graph'}`);
   const metadata: Record<string, string> = {
     'rpnc.version': VERSION,
     'rpnc.model_type': spec.type,
-    'rpnc.input': `x: float32[batch, ${spec.m}]`,
-    'rpnc.output': `y: float32[batch, ${spec.n}]`,
+    'rpnc.input': `x: float32[${spec.batch ?? 'batch'}, ${spec.m}]`,
+    'rpnc.output': `y: float32[${spec.batch !== undefined ? spec.rowsOut : 'batch'}, ${spec.n}]`,
     'rpnc.folded': String(opts.fold ?? true),
   };
+  if (spec.batch !== undefined) metadata['rpnc.fixed_batch'] = `${spec.batch} (an instance interdependence mixes the rows of the batch; outputs ${spec.rowsOut} rows)`;
   if (opts.sourceText !== undefined) metadata['rpnc.source_sha256'] = createHash('sha256').update(opts.sourceText).digest('hex');
   const model = createModel(graph, { metadata, producerVersion: VERSION });
-  return { onnx: emitOnnx(model), model, spec, weights: store, diagnostics: batchNormWarnings(spec, store) };
+  const fp32 = modelProto(model);
+  const proto = opts.precision === 'fp16' ? toFloat16(fp32, { io: opts.ioPrecision }) : fp32;
+  let bytes: Uint8Array | undefined;
+  const result: CompileResult = {
+    get onnx() {
+      return (bytes ??= encodeModel(proto));
+    },
+    proto,
+    model,
+    spec,
+    weights: store,
+    diagnostics: batchNormWarnings(spec, store),
+  };
+  // A model beyond protobuf's 2 GB is only ever written with external data: do not encode it inline here.
+  const tooBig = inlineTensorBytes(proto) > EXTERNAL_DATA_THRESHOLD;
+  phase('emit', () => `${tooBig ? `${inlineTensorBytes(proto)} bytes of tensors` : `${result.onnx.length} bytes`}${opts.precision === 'fp16' ? ' (fp16)' : ''}`);
+  return result;
 }
 
 /** Compile a model file to ONNX bytes. */
 export function compileFile(path: string, opts: CompileOptions = {}): CompileResult {
-  const { spec, sourceText } = loadSpec(path);
+  const { spec, sourceText } = loadSpec(path, opts);
   const store = loadWeights(spec, opts);
   return compileSpec(spec, store, { ...opts, sourceText });
 }

@@ -22,8 +22,10 @@ export interface SourceSpan {
   end?: number;
 }
 
+/** `error` stops the compilation (and sets the exit code); `warning` does not. */
 export type Severity = 'error' | 'warning';
 
+/** One problem rpnc reports: a stable code (docs/diagnostics.md), a severity, a message, an optional location and hint. */
 export interface Diagnostic {
   /** Stable code, e.g. `RPN1003`. */
   code: string;
@@ -79,18 +81,29 @@ export function codeFrame(sourceText: string, line: number, col: number, width =
   return out.join('\n');
 }
 
+/** How `formatDiagnostic` renders a diagnostic. */
+export interface FormatOptions {
+  /** ANSI colours for the severity, the code, the caret and the hint (default false: plain text). */
+  color?: boolean;
+}
+
+const ansi = (on: boolean | undefined, code: string) => (s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
+
 /** Format like tsc: `file:line:col - error RPN1001: message`, a code frame, and the hint. */
-export function formatDiagnostic(d: Diagnostic, readSource: (file: string) => string | undefined = defaultRead): string {
-  const head = d.span ? `${d.span.file}:${d.span.line}:${d.span.col} - ` : '';
-  let s = `${head}${d.severity} ${d.code}: ${d.message}`;
+export function formatDiagnostic(d: Diagnostic, readSource: (file: string) => string | undefined = defaultRead, opts: FormatOptions = {}): string {
+  const severity = ansi(opts.color, d.severity === 'error' ? '1;31' : '1;33');
+  const bold = ansi(opts.color, '1');
+  const head = d.span ? `${bold(`${d.span.file}:${d.span.line}:${d.span.col}`)} - ` : '';
+  let s = `${head}${severity(d.severity)} ${bold(d.code)}: ${d.message}`;
   if (d.span) {
     const text = readSource(d.span.file);
     if (text !== undefined) {
       const width = d.span.start !== undefined && d.span.end !== undefined ? d.span.end - d.span.start : 1;
-      s += '\n\n' + codeFrame(text, d.span.line, d.span.col, width) + '\n';
+      const frame = codeFrame(text, d.span.line, d.span.col, width).replace(/\^+$/, (c) => severity(c));
+      s += '\n\n' + frame + '\n';
     }
   }
-  if (d.hint) s += `\n  hint: ${d.hint}`;
+  if (d.hint) s += `\n  ${ansi(opts.color, '36')('hint')}: ${d.hint}`;
   return s;
 }
 

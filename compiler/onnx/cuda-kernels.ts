@@ -155,6 +155,7 @@ export function cudaKernelGap(op: string, type: string, opset = 17): string | nu
 const BOOL_OUT = new Set(['Equal', 'Greater', 'GreaterOrEqual', 'Less', 'LessOrEqual', 'Not', 'And', 'Or', 'Xor']);
 const INT64_OUT = new Set(['Shape', 'ArgMax', 'ArgMin']);
 
+/** Where ONNX Runtime will run one node (CUDA or CPU) and why. */
 export interface NodePlacement {
   node: string;
   op: string;

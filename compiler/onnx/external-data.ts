@@ -62,6 +62,7 @@ export function splitExternalData(model: ModelP, location: string, minTensorByte
   return { model: { ...model, graph: { ...model.graph, initializer } }, data };
 }
 
+/** What writing a model produced: the files written and their sizes (ONNX and external data). */
 export interface WrittenModel {
   files: string[];
   onnxBytes: number;

@@ -13,6 +13,7 @@ const DT = onnx.TensorProto.DataType;
 type ModelP = onnxProto.onnx.IModelProto;
 type TensorP = onnxProto.onnx.ITensorProto;
 
+/** Float precision of the emitted weights and compute: `fp32` (default) or `fp16`. */
 export type Precision = 'fp32' | 'fp16';
 
 const f32 = new Float32Array(1);

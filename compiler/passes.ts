@@ -5,10 +5,12 @@
  * constant-folding and dead-code-elimination; `fold: false` (`--no-fold`) keeps the fabrication as
  * ONNX operations (only dead code is removed, and constant-folding never runs). `passes` runs
  * exactly the named passes in that order; `disablePasses` drops passes from whichever list applies.
- * Unknown names fail with RPN4005.
+ * Unknown names fail with RPN4005. Whatever the selection, the legalizations (scale-legalization: no
+ * chained scalar scales, which ONNX Runtime's MatMulScaleFusion mis-fuses) run last; they cannot be disabled.
  */
 import type { Graph } from '../ir/graph.js';
-import { DEFAULT_PASSES, MINIMAL_PASSES, PassManager, checkPassName, passByName } from '../ir/passes/index.js';
+import { fail } from './diagnostics.js';
+import { DEFAULT_PASSES, LEGALIZATION_PASSES, MINIMAL_PASSES, PassManager, checkPassName, passByName } from '../ir/passes/index.js';
 
 export interface PassOptions {
   fold: boolean;
@@ -21,6 +23,7 @@ export interface PassOptions {
 /** The pass names the options select, in order (names validated). */
 export function selectPasses(opts: Omit<PassOptions, 'afterPass'>): string[] {
   for (const n of [...(opts.passes ?? []), ...(opts.disablePasses ?? [])]) checkPassName(n);
+  for (const n of opts.disablePasses ?? []) if (LEGALIZATION_PASSES.includes(n)) fail('RPN4005', `pass '${n}' is a legalization the emitted ONNX needs: it always runs and cannot be disabled`);
   let names: readonly string[] = opts.passes ?? (!opts.fold ? ['dead-code-elimination'] : opts.opt === false ? MINIMAL_PASSES : DEFAULT_PASSES);
   if (!opts.fold) names = names.filter((n) => n !== 'constant-folding');
   const off = new Set(opts.disablePasses ?? []);
@@ -28,6 +31,7 @@ export function selectPasses(opts: Omit<PassOptions, 'afterPass'>): string[] {
 }
 
 export function runPasses(graph: Graph, opts: PassOptions): void {
-  const passes = selectPasses(opts).map((n) => passByName(n));
-  new PassManager(passes, { afterPass: opts.afterPass ? (name, g, changed) => changed && opts.afterPass!(name, g) : undefined }).run(graph);
+  const afterPass = opts.afterPass ? (name: string, g: Graph, changed: boolean) => changed && opts.afterPass!(name, g) : undefined;
+  new PassManager(selectPasses(opts).map((n) => passByName(n)), { afterPass }).run(graph);
+  new PassManager(LEGALIZATION_PASSES.map((n) => passByName(n)), { afterPass }).run(graph);
 }

@@ -76,9 +76,11 @@ export const CUDA_INSTALL_HINT =
 
 async function create(model: Uint8Array | string, providers: ort.InferenceSession.SessionOptions['executionProviders'], opts: SessionOptions, cuda = false) {
   const options: ort.InferenceSession.SessionOptions = { executionProviders: providers, graphOptimizationLevel: 'all', logSeverityLevel: opts.logSeverityLevel ?? (cuda ? 2 : 3) };
-  // ONNX Runtime 1.30's MatMulScaleFusion breaks valid graphs where a scaled value (Div/Mul by a scalar)
-  // feeds a MatMul and another node ("Node input 't8' is not a graph input…"): fuzzer fixture
-  // test/fuzz/fixtures/ort_matmul_scale_fusion.ts. Its gain (a scalar folded into FusedMatMul) is small.
+  // ONNX Runtime 1.30's MatMulScaleFusion breaks valid graphs where a scale (Mul/Div by a scalar) feeds a
+  // MatMul and a second scale that feeds another MatMul ("Node input 't8' is not a graph input…"): fuzzer
+  // fixture test/fuzz/fixtures/ort_matmul_scale_fusion.ts. rpnc's emitted graphs no longer contain that
+  // pattern (ir/passes/scale-legalization.ts merges chained scalar scales, so default ORT sessions load
+  // them); disabling the fusion here stays as defence in depth. Its gain (a scalar in FusedMatMul) is small.
   options.extra = { optimization: { disable_specified_optimizers: 'MatMulScaleFusion' } };
   if (opts.intraOpNumThreads !== undefined) options.intraOpNumThreads = opts.intraOpNumThreads;
   if (typeof model === 'string') return ort.InferenceSession.create(model, options);

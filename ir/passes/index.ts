@@ -10,6 +10,7 @@ import { identityElimination } from './identity-elimination.js';
 import { linearFusionFolding } from './linear-fusion-folding.js';
 import type { Pass } from './pass.js';
 import { reshapeCancellation } from './reshape-cancellation.js';
+import { scaleLegalization } from './scale-legalization.js';
 
 export { PassManager, type Pass, type PassManagerOptions, type PassManagerResult, type PassRecord } from './pass.js';
 export { constantFolding, DEFAULT_FOLD_LIMIT } from './constant-folding.js';
@@ -21,6 +22,7 @@ export { headDedupe } from './head-dedupe.js';
 export { linearFusionFolding } from './linear-fusion-folding.js';
 export { batchnormFolding } from './batchnorm-folding.js';
 export { gemmFormation } from './gemm-formation.js';
+export { scaleLegalization } from './scale-legalization.js';
 
 type Factory = (opts: { maxFoldElements?: number }) => Pass;
 
@@ -46,14 +48,20 @@ export const DEFAULT_PASSES: readonly string[] = PASS_NAMES;
 /** `--no-opt`: only what compiling needs (the fabrication folded, dead code removed). */
 export const MINIMAL_PASSES: readonly string[] = ['constant-folding', 'dead-code-elimination'];
 
+/** Legalizations: run after every pipeline (compiler/passes.ts), never optional; `--after` accepts them. */
+const LEGALIZATIONS: Record<string, Factory> = {
+  'scale-legalization': () => scaleLegalization(),
+};
+export const LEGALIZATION_PASSES: readonly string[] = Object.keys(LEGALIZATIONS);
+
 /** Fail with RPN4005 (listing the known names) unless `name` is a registered pass. */
 export function checkPassName(name: string): void {
-  if (!(name in FACTORIES)) fail('RPN4005', `unknown pass '${name}' (known: ${PASS_NAMES.join(', ')})`);
+  if (!(name in FACTORIES) && !(name in LEGALIZATIONS)) fail('RPN4005', `unknown pass '${name}' (known: ${PASS_NAMES.join(', ')})`);
 }
 
 export function passByName(name: string, opts: { maxFoldElements?: number } = {}): Pass {
   checkPassName(name);
-  return FACTORIES[name](opts);
+  return (FACTORIES[name] ?? LEGALIZATIONS[name])(opts);
 }
 
 /** Every pass in DEFAULT_PASSES order. */

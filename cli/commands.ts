@@ -9,6 +9,7 @@ import { FP16_TOLERANCE, type Precision } from '../compiler/onnx/fp16.js';
 import { sizeLimits, tensorTooLarge } from '../compiler/spec/limits.js';
 import { printGraph } from '../ir/print.js';
 import { checkPassName } from '../ir/passes/index.js';
+import { selectPasses } from '../compiler/passes.js';
 import { jsonOutput } from './report.js';
 import type { Graph } from '../ir/graph.js';
 import { readTensorFile, writeTensorFile } from '../runtime/io/tensor-file.js';
@@ -32,8 +33,9 @@ interface StrategyFlags {
   optimize?: 'speed' | 'size';
   batchHint?: string;
 }
-function strategyOptions(o: StrategyFlags): { opt: boolean; optimize: 'speed' | 'size'; batchHint: number } {
-  return { opt: o.opt ?? true, optimize: o.optimize ?? 'speed', batchHint: intOption('--batch-hint', o.batchHint ?? '1', 1) };
+function strategyOptions(o: StrategyFlags): { opt: boolean; optimize: 'speed' | 'size'; batchHint?: number } {
+  // no --batch-hint: the compiler plans for the model's fixed batch, else 1
+  return { opt: o.opt ?? true, optimize: o.optimize ?? 'speed', batchHint: o.batchHint === undefined ? undefined : intOption('--batch-hint', o.batchHint, 1) };
 }
 /** `--passes a,b,c`, `--disable-pass NAME` (repeatable) on build and check; `--after PASS` with build --emit ir. */
 interface PassFlags {
@@ -48,6 +50,7 @@ function passOptions(o: PassFlags): { passes?: string[]; disablePasses?: string[
   const disablePasses = (o.disablePass ?? []).flatMap(names);
   try {
     for (const n of [...(passes ?? []), ...disablePasses, ...(o.after === undefined ? [] : [o.after])]) checkPassName(n);
+    selectPasses({ fold: true, passes, disablePasses }); // a legalization cannot be disabled
   } catch (e) {
     if (!(e instanceof DiagnosticError)) throw e;
     printDiagnostics(e.diagnostics);

@@ -11,7 +11,7 @@ import { info, printDiagnostics } from './terminal.js';
 interface InspectOpts {
   weights?: string[];
   seed: string;
-  batchHint: string;
+  batchHint?: string;
   optimize: 'speed' | 'size';
   opt: boolean;
   fold: boolean;
@@ -49,7 +49,7 @@ export function formatReport(file: string, r: InspectReport): string {
   const lines: string[] = [];
   const io = (ts: InspectReport['inputs']) => ts.map((t) => `${t.name} ${t.dtype}${shape(t.shape)}`).join(', ') || '-';
   if (r.model && r.options) {
-    lines.push(`${path.basename(file)}: ${r.model.type} (${r.model.root}), x [batch, ${r.model.m}] → y [batch, ${r.model.n}]`);
+    lines.push(`${path.basename(file)}: ${r.model.type} (${r.model.root}), x [${r.model.batch ?? 'batch'}, ${r.model.m}] → y [${r.model.rowsOut ?? 'batch'}, ${r.model.n}]`);
     lines.push(`weights: ${r.options.weights}; optimize ${r.options.optimize}, batch hint ${r.options.batchHint}${r.options.opt ? '' : ', --no-opt'}${r.options.fold ? '' : ', --no-fold'}`);
     for (const l of r.layers) {
       lines.push('', `layer ${l.index} (${l.type}, ${l.m} → ${l.n})${l.headFusion ? `, head fusion ${short(l.headFusion)}` : ''}`);
@@ -80,7 +80,7 @@ export async function inspectCommand(file: string, opts: InspectOpts): Promise<v
   const isOnnx = /\.onnx$/i.test(file);
   if (!isOnnx && !/\.(ts|mts|cts)$/.test(file)) usage(`'${file}' is neither a model file (.ts) nor an ONNX file (.onnx)`, 'rpnc inspect model.ts  or  rpnc inspect model.onnx');
   const seed = intOption('--seed', opts.seed, 0);
-  const batchHint = intOption('--batch-hint', opts.batchHint, 1);
+  const batchHint = opts.batchHint === undefined ? undefined : intOption('--batch-hint', opts.batchHint, 1);
   if (opts.dot === true && opts.json) usage('--dot without a file writes the graph to stdout, which --json needs for its document', 'give --dot a file: --json --dot graph.dot');
   if (typeof opts.dot === 'string' && !/\.(dot|gv)$/.test(opts.dot)) usage(`--dot file '${opts.dot}' should end in .dot or .gv`);
   if (isOnnx && opts.weights?.length) usage('--weights applies to model files, not to an .onnx file (its weights are inside it)');
@@ -118,7 +118,7 @@ export function registerInspect(program: Command): void {
     .argument('<model>', 'a model file (.ts) or an ONNX file (.onnx, from rpnc or any exporter)')
     .option('-w, --weights <file...>', 'safetensors checkpoint(s) for a model file (default: seeded initialisation)')
     .option('--seed <n>', 'seed of the initialisation when no --weights are given', '0')
-    .option('--batch-hint <n>', 'batch size the fabrication cost model plans for', '1')
+    .option('--batch-hint <n>', "batch size the fabrication cost model plans for (default 1, or the model's fixed batch)")
     .addOption(new Option('--optimize <goal>', 'what the fabrication cost model minimises').choices(['speed', 'size']).default('speed'))
     .option('--no-opt', 'plain dense fabrication (no cost-based choice)')
     .option('--no-fold', 'inspect the unfolded graph')

@@ -11,6 +11,7 @@ import { reportAndExit, setJsonOutput } from './report.js';
 import { registerInit } from './init.js';
 import { registerImport } from './import.js';
 import { configureTerminal } from './terminal.js';
+import { onTempFile, removeTempFiles } from '../compiler/weights/atomic.js';
 import { PASS_NAMES } from '../ir/passes/index.js';
 
 /** `--disable-pass` is repeatable: collect every value. */
@@ -46,7 +47,7 @@ program
   .option('--no-fold', 'keep the fabrication ψ(w) as ONNX operations instead of folding it')
   .option('--no-opt', 'no optimisations: the plain dense fabrication W, only constant folding and dead-code elimination')
   .addOption(new Option('--optimize <goal>', 'fabrication strategy by cost: speed (fastest for --batch-hint) or size (keep the factors, smallest file)').choices(['speed', 'size']).default('speed'))
-  .option('--batch-hint <n>', 'batch size the speed cost model optimises for (integer ≥ 1)', '1')
+  .option('--batch-hint <n>', "batch size the speed cost model optimises for (integer ≥ 1; default 1, or the model's fixed batch)")
   .option('--passes <a,b,c>', `run exactly these IR passes, in this order (${PASS_NAMES.join(', ')})`)
   .option('--disable-pass <name>', 'drop one pass from the pipeline (repeatable; names as for --passes)', collectPass)
   .option('--after <pass>', 'with --emit ir: print the IR right after the last change made by this pass')
@@ -95,7 +96,7 @@ program
   .option('--no-fold', 'check the unfolded graph')
   .option('--no-opt', 'no optimisations: the plain dense fabrication W, only constant folding and dead-code elimination')
   .addOption(new Option('--optimize <goal>', 'fabrication strategy by cost: speed (fastest for --batch-hint) or size (keep the factors, smallest file)').choices(['speed', 'size']).default('speed'))
-  .option('--batch-hint <n>', 'batch size the speed cost model optimises for (integer ≥ 1)', '1')
+  .option('--batch-hint <n>', "batch size the speed cost model optimises for (integer ≥ 1; default 1, or the model's fixed batch)")
   .option('--passes <a,b,c>', `run exactly these IR passes, in this order (${PASS_NAMES.join(', ')})`)
   .option('--disable-pass <name>', 'drop one pass from the pipeline (repeatable; names as for --passes)', collectPass)
   .option('--atol <x>', 'absolute tolerance (default 1e-5; 2e-2 with --precision fp16)')
@@ -120,8 +121,19 @@ registerImport(program);
 const argv = process.argv.slice(2);
 setJsonOutput(argv.includes('--json') && ['build', 'check', 'inspect'].includes(argv.find((a) => !a.startsWith('-')) ?? ''));
 
+// SIGINT/SIGTERM while an output is being written: remove the temporary file, exit 130/143. Armed at the
+// first write only, so that a signal during the (synchronous) compilation still stops it at once.
+let signalsArmed = false;
+onTempFile(() => {
+  onTempFile(undefined);
+  signalsArmed = true;
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) process.once(signal, () => (removeTempFiles(), process.exit(code)));
+});
+
 try {
   await program.parseAsync(process.argv);
+  // a signal that arrived during a synchronous write reaches its handler on the event loop's second turn
+  if (signalsArmed) for (let turn = 0; turn < 2; turn++) await new Promise((r) => setImmediate(r));
 } catch (e) {
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') process.exit(0);

@@ -34,7 +34,7 @@ export interface CompileOptions {
   opt?: boolean;
   /** What the cost model minimises (default 'speed'); 'size' keeps factored parameters where they are smaller. */
   optimize?: 'speed' | 'size';
-  /** The batch size the cost model plans for (default 1). */
+  /** The batch size the cost model plans for (default: the model's fixed batch b when an instance interdependence sets one, else 1). */
   batchHint?: number;
   /** Run exactly these passes (names from ir/passes), in order, instead of the default pipeline. */
   passes?: string[];
@@ -182,7 +182,7 @@ export function compileSpec(spec: ModelSpec, store: WeightStore, opts: CompileOp
     if (opts.onPhase) opts.onPhase(name, performance.now() - t, detail());
     t = performance.now();
   };
-  const graph = lowerModel(spec, store, { opt: opts.opt ?? true, optimize: opts.optimize ?? 'speed', batchHint: opts.batchHint ?? 1 });
+  const graph = lowerModel(spec, store, { opt: opts.opt ?? true, optimize: opts.optimize ?? 'speed', batchHint: opts.batchHint ?? spec.batch ?? 1 });
   validateWeights(spec, store);
   phase('lowering', () => `${graph.nodes.length} nodes`);
   const nodesBefore = graph.nodes.length;

@@ -110,8 +110,8 @@ export interface InspectReport {
   producer: { name: string; version: string; rpnc: boolean };
   opset: number | null;
   irVersion: number | null;
-  /** Model files: the root of the default export, its type and widths. */
-  model: { root: string; type: string; m: number; n: number } | null;
+  /** Model files: the root of the default export, its type and widths; `batch`/`rowsOut` when an instance interdependence fixes the batch. */
+  model: { root: string; type: string; m: number; n: number; batch?: number; rowsOut?: number } | null;
   layers: LayerReport[];
   inputs: TensorInfo[];
   outputs: TensorInfo[];
@@ -168,7 +168,7 @@ export function describeLayers(
 ): LayerReport[] {
   const aliases = aliasKeys(spec, sizes.keys());
   const keys = [...sizes.keys()].filter((k) => !aliases.has(k));
-  const plan = fabricationPlan(spec, { opt: opts.opt ?? true, optimize: opts.optimize ?? 'speed', batchHint: opts.batchHint ?? 1 });
+  const plan = fabricationPlan(spec, { opt: opts.opt ?? true, optimize: opts.optimize ?? 'speed', batchHint: opts.batchHint ?? spec.batch ?? 1 });
   const choice = (layer: number, head: number) => plan.find((c) => c.layer === layer && c.head === head);
   // BatchNorm with running statistics folds to a scale and a shift; LayerNorm keeps its affine
   const normAfter = (p: ProcessSpec): number =>
@@ -265,7 +265,7 @@ export function graphInfo(g: Graph): GraphInfo {
 export function inspectModel(model: string | { spec: ModelSpec; weights: WeightStore; sourceText?: string }, opts: InspectOptions = {}): InspectReport {
   const { spec, sourceText } = typeof model === 'string' ? loadSpec(model) : model;
   const store = typeof model === 'string' ? loadWeights(spec, { weights: opts.weights, seed: opts.seed }) : model.weights;
-  const o = { fold: opts.fold ?? true, opt: opts.opt ?? true, optimize: opts.optimize ?? 'speed', batchHint: opts.batchHint ?? 1 } as const;
+  const o = { fold: opts.fold ?? true, opt: opts.opt ?? true, optimize: opts.optimize ?? 'speed', batchHint: opts.batchHint ?? spec.batch ?? 1 } as const;
   const res = compileSpec(spec, store, { ...o, sourceText });
   const onnxPart = inspectOnnx(res.onnx);
   const graph = graphInfo(res.model.graph);
@@ -277,7 +277,7 @@ export function inspectModel(model: string | { spec: ModelSpec; weights: WeightS
   return {
     ...onnxPart,
     kind: 'model',
-    model: { root: spec.root, type: spec.type, m: spec.m, n: spec.n },
+    model: { root: spec.root, type: spec.type, m: spec.m, n: spec.n, ...(spec.batch !== undefined && { batch: spec.batch, rowsOut: spec.rowsOut }) },
     layers,
     operators: histogram(g.nodes),
     nodeCount: g.nodes.length,

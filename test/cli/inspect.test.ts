@@ -67,11 +67,15 @@ function decode(file: string) {
   const elements = inits.reduce((a, t) => a + (t.dims ?? []).reduce((x: number, d) => x * Number(d), 1), 0);
   return { ops, nodes: m.graph!.node!.length, initCount: inits.length, elements, producer: m.producerName };
 }
-/** Scalars per key of a safetensors file, from its JSON header (read here, not with rpnc's reader). */
-function safetensorsSizes(file: string): Map<string, number> {
+/** Shapes per key of a safetensors file, from its JSON header (read here, not with rpnc's reader). */
+function safetensorsShapes(file: string): Map<string, number[]> {
   const b = fs.readFileSync(file);
   const header = JSON.parse(b.subarray(8, 8 + Number(b.readBigUInt64LE(0))).toString('utf8')) as Record<string, { shape: number[] }>;
-  return new Map(Object.entries(header).filter(([k]) => k !== '__metadata__').map(([k, v]) => [k, v.shape.reduce((x, d) => x * d, 1)]));
+  return new Map(Object.entries(header).filter(([k]) => k !== '__metadata__').map(([k, v]) => [k, v.shape]));
+}
+/** Scalars per key of a safetensors file. */
+function safetensorsSizes(file: string): Map<string, number> {
+  return new Map([...safetensorsShapes(file)].map(([k, s]) => [k, s.reduce((x, d) => x * d, 1)]));
 }
 const safetensorsElements = (file: string, skip = (_k: string) => false) => [...safetensorsSizes(file)].reduce((a, [k, n]) => a + (skip(k) ? 0 : n), 0);
 
@@ -252,6 +256,18 @@ describe('rpnc inspect: operators, --dot, --json, the table', () => {
     expect(r.stdout).toMatch(/^\s+0\s+taylor\s+lorr \(l=82\)\s+zero\s+3→39→2\s+1\s+82\s+78\s+156\s+dense/m);
     expect(r.stdout).toMatch(/operators \(\d+ nodes\): .*MatMul 1/);
     expect(r.stdout).toMatch(/totals: 82 parameters in the checkpoint, 78 after folding; 156 FLOPs\/sample/);
+  });
+
+  it('a fixed batch (instance interdependence, b = 4 → 3 rows): the header shows the golden input/output shapes, as the input/output lines do', () => {
+    const r = rpnc('inspect', model('i_two_layers'), '-w', weights('i_two_layers'));
+    expect(r.code, r.stderr).toBe(0);
+    const io = safetensorsShapes(path.join(root, 'fixtures/golden/i_two_layers/io.safetensors')); // tinybig's x [4, 3], y [3, 2]
+    const [x, y] = [io.get('input')!, io.get('output')!];
+    expect(r.stdout.split('\n')[0]).toBe(`i_two_layers.ts: rpn (model), x [${x.join(', ')}] → y [${y.join(', ')}]`);
+    expect(r.stdout).toContain(`inputs:  x float32[${x.join(', ')}]`);
+    expect(r.stdout).toContain(`outputs: y float32[${y.join(', ')}]`);
+    // a model without an instance interdependence keeps the symbolic batch
+    expect(rpnc('inspect', model('a_taylor_d3_lorr')).stdout.split('\n')[0]).toMatch(/x \[batch, 3\] → y \[batch, 2\]$/);
   });
 
   it('an .onnx from torch.onnx.export (p_taylor): not rpnc, operators as decoded, inputs and initializers', () => {

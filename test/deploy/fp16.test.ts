@@ -153,6 +153,20 @@ describe('rpnc with --precision fp16', () => {
     expect(JSON.parse(r.stdout)[0]).toHaveLength(3);
   });
 
+  it('build --json reports the interface dtypes the written file declares (float16 with --io-precision fp16)', () => {
+    const names: Record<number, string> = { [DT.FLOAT]: 'float32', [DT.FLOAT16]: 'float16' };
+    for (const io of ['fp16', 'fp32'] as const) {
+      const out = path.join(tmp, `json-io-${io}.onnx`);
+      const b = rpnc(tmp, ['build', path.join(root, 'fixtures/example.ts'), '-o', out, '--precision', 'fp16', '--io-precision', io, '--json']);
+      expect(b.code, b.stderr).toBe(0);
+      const doc = JSON.parse(b.stdout) as { inputs: { dtype: string }[]; outputs: { dtype: string }[] };
+      const g = decode(fs.readFileSync(out)).graph!;
+      const fileTypes = [g.input![0], g.output![0]].map((v) => names[v.type!.tensorType!.elemType!]);
+      expect(fileTypes).toEqual(io === 'fp16' ? ['float16', 'float16'] : ['float32', 'float32']);
+      expect([doc.inputs[0].dtype, doc.outputs[0].dtype]).toEqual(fileTypes);
+    }
+  });
+
   it('--io-precision fp16 without --precision fp16 is a usage error', () => {
     const r = rpnc(tmp, ['build', path.join(root, 'fixtures/example.ts'), '-o', path.join(tmp, 'bad.onnx'), '--io-precision', 'fp16']);
     expect(r.code).toBe(2);

@@ -173,6 +173,25 @@ describe('factored lowerings equal the reference interpreter', () => {
     maxDiff(await ort(built.onnx, x), y, 'mlp_taylor_hm');
   });
 
+  it("a model's fixed batch b (instance interdependence) is the default batch hint; an explicit hint wins", async () => {
+    const { spec } = loadSpec(path.join(models, 'lorr_fixed_batch.ts'));
+    expect(spec.batch).toBe(64);
+    // speed cost = batch·FLOPs + 2·stored + 4000·ops: dense (400 floats, 1 op) vs lorr r=2 (80 floats, 2 ops)
+    const cost = (b: number, stored: number, ops: number) => b * 2 * stored + 2 * stored + 4000 * ops;
+    expect([cost(1, 400, 1), cost(1, 80, 2)]).toEqual([5600, 8320]); // batch 1: dense
+    expect([cost(64, 400, 1), cost(64, 80, 2)]).toEqual([56000, 18400]); // batch 64: the factors
+    expect(fabricationPlan(spec, { batchHint: 1 })[0].form).toBe('dense');
+    expect(fabricationPlan(spec, { batchHint: 64 })[0].form).toBe('lorr-factored');
+    const store = loadWeights(spec, { seed: 3 });
+    const { x, y } = referenceIO(spec, store, 64);
+    const h = spec.layers[0].heads[0];
+    for (const [opts, form] of [[{}, 'lorr-factored'], [{ batchHint: 1 }, 'dense'], [{ batchHint: 64 }, 'lorr-factored']] as [LowerOptions, FabricationForm][]) {
+      const built = build(spec, store, opts);
+      expectNames(built.names, h.prefix, form);
+      maxDiff(await ort(built.onnx, x), y, `lorr_fixed_batch ${JSON.stringify(opts)}`);
+    }
+  });
+
   it('--optimize size keeps the file near the factored parameters (lorr, lphm)', () => {
     for (const file of ['lorr_wide.ts', 'lphm_q1.ts']) {
       const { spec } = loadSpec(path.join(models, file));

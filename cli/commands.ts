@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compileFile, compileSpec, loadSpec, loadWeights } from '../compiler/compile.js';
-import { compareBackends, mismatchDiagnostic } from '../compiler/check.js';
+import { batchConflict, compareBackends, mismatchDiagnostic } from '../compiler/check.js';
 import { DiagnosticError, diag } from '../compiler/diagnostics.js';
 import { writeOnnxModel } from '../compiler/onnx/external-data.js';
 import { FP16_TOLERANCE, type Precision } from '../compiler/onnx/fp16.js';
@@ -157,9 +157,8 @@ export async function checkCommand(
     const onPhase = phaseReporter(bar);
     const { spec, sourceText } = loadSpec(model, { onPhase });
     // an instance interdependence fixes the batch: the random input has exactly b rows
-    if (spec.batch !== undefined && batchOption !== undefined && batchOption !== spec.batch && !opts.golden) {
-      usage(`--batch ${batchOption}: ${path.basename(model)} has a fixed batch of ${spec.batch} rows (an instance interdependence mixes the rows of the batch)`, `omit --batch, or use --batch ${spec.batch}`);
-    }
+    const conflict = opts.golden ? undefined : batchConflict(spec, batchOption, path.basename(model));
+    if (conflict) reportAndExit([conflict]);
     const batch = batchOption ?? spec.batch ?? 4;
     const hugeInput = opts.golden ? undefined : tensorTooLarge(`the random input --batch × m = ${batch} × ${spec.m}`, batch * spec.m, sizeLimits(), 'use a smaller --batch');
     if (hugeInput) usage(hugeInput.message, hugeInput.hint);

@@ -10,7 +10,7 @@
 import type { Model } from '../ir/graph.js';
 import { printGraph } from '../ir/print.js';
 import { compareBackends, mismatchDiagnostic, type CheckReport, type CompareOptions } from './check.js';
-import { compileSpec, loadWeights, specOf, type CompileOptions } from './compile.js';
+import { compileLoaded, type CompileOptions } from './compile.js';
 import { DiagnosticError, diag, type Diagnostic } from './diagnostics.js';
 import { loadModel, loadModelFromSource } from './frontend/index.js';
 import type { ModelSpec } from './spec/types.js';
@@ -74,10 +74,7 @@ function typed<T>(f: () => T): T {
 }
 
 function loadAndCompile(input: string, options: CompileApiOptions) {
-  const load = isSourceText(input, options) ? () => loadModelFromSource(input, options.path ?? 'model.ts') : () => loadModel(input);
-  const { spec, sourceText } = specOf(load, options);
-  const store = loadWeights(spec, options);
-  return compileSpec(spec, store, { ...options, sourceText });
+  return compileLoaded(isSourceText(input, options) ? () => loadModelFromSource(input, options.path ?? 'model.ts') : () => loadModel(input), options);
 }
 
 /**

@@ -64,14 +64,19 @@ function goldenTensors(golden: NonNullable<CompareOptions['golden']>, spec: Mode
   return g;
 }
 
+/** RPN6002 when a requested batch contradicts the model's fixed batch (an instance interdependence), else undefined. */
+export function batchConflict(spec: ModelSpec, batch: number | undefined, model = 'the model'): Diagnostic | undefined {
+  if (spec.batch === undefined || batch === undefined || batch === spec.batch) return undefined;
+  return diag('RPN6002', `--batch ${batch}: ${model} has a fixed batch of ${spec.batch} rows (an instance interdependence mixes the rows of the batch)`, { hint: `omit --batch, or use --batch ${spec.batch}` });
+}
+
 /** Run `onnx` with ONNX Runtime and the reference interpreter on the same input and compare. */
 export async function compareBackends(spec: ModelSpec, store: WeightStore, onnx: Uint8Array, opts: CompareOptions = {}): Promise<CheckReport> {
   const atol = opts.atol ?? 1e-5;
   const rtol = opts.rtol ?? 1e-4;
   const golden = opts.golden === undefined ? undefined : goldenTensors(opts.golden, spec);
-  if (spec.batch !== undefined && opts.batch !== undefined && opts.batch !== spec.batch) {
-    throw new DiagnosticError(diag('RPN6002', `--batch ${opts.batch}: the model has a fixed batch of ${spec.batch} rows (an instance interdependence mixes the rows of the batch)`, { hint: `omit --batch, or use --batch ${spec.batch}` }));
-  }
+  const conflict = batchConflict(spec, opts.batch);
+  if (conflict) throw new DiagnosticError(conflict);
   const batch = opts.batch ?? spec.batch ?? 4;
   const input: Tensor = golden?.input ?? { shape: [batch, spec.m], data: new SeededRandom(opts.seed ?? 0).uniformTensor([batch, spec.m], -1, 1) };
   const s = await createSession(onnx, { ep: opts.ep ?? 'cpu', deviceId: opts.deviceId, onNote: opts.onNote });

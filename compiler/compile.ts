@@ -175,6 +175,11 @@ export function batchNormWarnings(spec: ModelSpec, store: WeightStore): Diagnost
   return out;
 }
 
+/** The fabrication strategy with its defaults: optimised, for speed, at the model's fixed batch (instance interdependence) or 1. */
+export function strategyOf(spec: ModelSpec, opts: Pick<CompileOptions, 'opt' | 'optimize' | 'batchHint'>): { opt: boolean; optimize: 'speed' | 'size'; batchHint: number } {
+  return { opt: opts.opt ?? true, optimize: opts.optimize ?? 'speed', batchHint: opts.batchHint ?? spec.batch ?? 1 };
+}
+
 /** Validated spec + weights -> ONNX: lowering, weight checks, passes (folding ψ(w)), emission. Throws `DiagnosticError`. */
 export function compileSpec(spec: ModelSpec, store: WeightStore, opts: CompileOptions & { sourceText?: string; modelPath?: string } = {}): CompileResult {
   let t = performance.now();
@@ -182,7 +187,7 @@ export function compileSpec(spec: ModelSpec, store: WeightStore, opts: CompileOp
     if (opts.onPhase) opts.onPhase(name, performance.now() - t, detail());
     t = performance.now();
   };
-  const graph = lowerModel(spec, store, { opt: opts.opt ?? true, optimize: opts.optimize ?? 'speed', batchHint: opts.batchHint ?? spec.batch ?? 1 });
+  const graph = lowerModel(spec, store, strategyOf(spec, opts));
   validateWeights(spec, store);
   phase('lowering', () => `${graph.nodes.length} nodes`);
   const nodesBefore = graph.nodes.length;
@@ -216,15 +221,22 @@ export function compileSpec(spec: ModelSpec, store: WeightStore, opts: CompileOp
     weights: store,
     diagnostics: batchNormWarnings(spec, store),
   };
-  // A model beyond protobuf's 2 GB is only ever written with external data: do not encode it inline here.
-  const tooBig = inlineTensorBytes(proto) > EXTERNAL_DATA_THRESHOLD;
-  phase('emit', () => `${tooBig ? `${inlineTensorBytes(proto)} bytes of tensors` : `${result.onnx.length} bytes`}${opts.precision === 'fp16' ? ' (fp16)' : ''}`);
+  phase('emit', () => {
+    // A model beyond protobuf's 2 GB is only ever written with external data: do not encode it inline here.
+    const tensorBytes = inlineTensorBytes(proto);
+    return `${tensorBytes > EXTERNAL_DATA_THRESHOLD ? `${tensorBytes} bytes of tensors` : `${result.onnx.length} bytes`}${opts.precision === 'fp16' ? ' (fp16)' : ''}`;
+  });
   return result;
+}
+
+/** The whole pipeline from a front-end load (a file, or source text): spec, weights, ONNX. */
+export function compileLoaded(load: () => LoadResult, opts: CompileOptions = {}): CompileResult {
+  const { spec, sourceText } = specOf(load, opts);
+  const store = loadWeights(spec, opts);
+  return compileSpec(spec, store, { ...opts, sourceText });
 }
 
 /** Compile a model file to ONNX bytes. */
 export function compileFile(path: string, opts: CompileOptions = {}): CompileResult {
-  const { spec, sourceText } = loadSpec(path, opts);
-  const store = loadWeights(spec, opts);
-  return compileSpec(spec, store, { ...opts, sourceText });
+  return compileLoaded(() => loadModel(path), opts);
 }

@@ -13,7 +13,7 @@
 import onnxProto from 'onnx-proto';
 import type { Dim, Graph, Node } from '../ir/graph.js';
 import { tensorBytes } from '../ir/tensor.js';
-import { compileSpec, loadSpec, loadWeights } from './compile.js';
+import { compileSpec, loadSpec, loadWeights, strategyOf, type CompileOptions } from './compile.js';
 import { fail, type Diagnostic } from './diagnostics.js';
 import { fabricationPlan } from './lower/cost.js';
 import { parameterManifest } from './spec/params.js';
@@ -23,16 +23,8 @@ import type { WeightStore } from './weights/store.js';
 
 const { onnx } = onnxProto;
 
-/** Options of `inspectModel`. */
-export interface InspectOptions {
-  /** safetensors checkpoints; default: rpnc's seeded initialisation. */
-  weights?: string[];
-  seed?: number;
-  fold?: boolean;
-  opt?: boolean;
-  optimize?: 'speed' | 'size';
-  batchHint?: number;
-}
+/** Options of `inspectModel`: the pipeline options it compiles with (default weights: rpnc's seeded initialisation). */
+export type InspectOptions = Pick<CompileOptions, 'weights' | 'seed' | 'fold' | 'opt' | 'optimize' | 'batchHint'>;
 
 /** One head in an `InspectReport`. */
 export interface HeadReport {
@@ -168,7 +160,7 @@ export function describeLayers(
 ): LayerReport[] {
   const aliases = aliasKeys(spec, sizes.keys());
   const keys = [...sizes.keys()].filter((k) => !aliases.has(k));
-  const plan = fabricationPlan(spec, { opt: opts.opt ?? true, optimize: opts.optimize ?? 'speed', batchHint: opts.batchHint ?? spec.batch ?? 1 });
+  const plan = fabricationPlan(spec, strategyOf(spec, opts));
   const choice = (layer: number, head: number) => plan.find((c) => c.layer === layer && c.head === head);
   // BatchNorm with running statistics folds to a scale and a shift; LayerNorm keeps its affine
   const normAfter = (p: ProcessSpec): number =>
@@ -265,7 +257,7 @@ export function graphInfo(g: Graph): GraphInfo {
 export function inspectModel(model: string | { spec: ModelSpec; weights: WeightStore; sourceText?: string }, opts: InspectOptions = {}): InspectReport {
   const { spec, sourceText } = typeof model === 'string' ? loadSpec(model) : model;
   const store = typeof model === 'string' ? loadWeights(spec, { weights: opts.weights, seed: opts.seed }) : model.weights;
-  const o = { fold: opts.fold ?? true, opt: opts.opt ?? true, optimize: opts.optimize ?? 'speed', batchHint: opts.batchHint ?? spec.batch ?? 1 } as const;
+  const o = { fold: opts.fold ?? true, ...strategyOf(spec, opts) };
   const res = compileSpec(spec, store, { ...o, sourceText });
   const onnxPart = inspectOnnx(res.onnx);
   const graph = graphInfo(res.model.graph);

@@ -119,7 +119,7 @@ describe('missing side-car tensors are refused (RPN3106)', () => {
   });
 
   it('a fusion with random_matrix_adaption: names the head fusion side-cars', () => {
-    const file = model('rma_fusion');
+    const file = fixture('b_rma_concatenation_fusion');
     const { spec } = loadSpec(file);
     const seeded = loadWeights(spec, { seed: 5 });
     const kept = parameterManifest(spec).filter((p) => !p.key.includes('head_fusion.parameter_fabrication'));
@@ -165,7 +165,7 @@ describe('side-car reconciliations compile and match the reference', () => {
   const x = { shape: [4, 3], data: Float32Array.from(values(12, 11)) };
 
   it('masking: W = reshape(w) ⊙ mask, 2 channels with bias', async () => {
-    const { spec } = loadSpec(model('masking'));
+    const { spec } = loadSpec(fixture('b_masking'));
     const D = 3 + 9;
     const mask = values(2 * D, 7).map((v) => (v < -0.4 ? 1 : 0));
     const p = 'layers.0.heads.0.';
@@ -192,7 +192,7 @@ describe('side-car reconciliations compile and match the reference', () => {
   });
 
   it('duplicated_diagonal_padding (p = q = n): W = I_n ⊗ w', async () => {
-    const { spec } = loadSpec(model('diagonal_padding'));
+    const { spec } = loadSpec(fixture('b_duplicated_diagonal_padding'));
     expect(spec.layers[0].heads[0].reconciliation?.l).toBe(2);
     const w = [0.5, -2];
     const ws = () => store({ 'layers.0.heads.0.w': { shape: [1, 2], data: w } });
@@ -205,7 +205,7 @@ describe('side-car reconciliations compile and match the reference', () => {
   });
 
   it('random_matrix_adaption_parameterized_concatenation_fusion with side-cars (seeded init draws them)', async () => {
-    const { spec } = loadSpec(model('rma_fusion'));
+    const { spec } = loadSpec(fixture('b_rma_concatenation_fusion'));
     const f = spec.layers[0].headFusion!;
     expect(f.l).toBe(3 + 2);
     expect(f.reconciliation?.prefix).toBe('layers.0.head_fusion.parameter_fabrication.');

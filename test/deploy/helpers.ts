@@ -3,23 +3,10 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import onnxProto from 'onnx-proto';
+import { root } from '../golden/cases.js';
 
-export const root = path.resolve(import.meta.dirname, '../..');
+export { goldenCases, goldenDir, goldenWeights, modelsDir, root } from '../golden/cases.js';
 export const cli = path.join(root, 'dist/cli/main.js');
-export const modelsDir = path.join(root, 'fixtures/models');
-export const goldenDir = path.join(root, 'fixtures/golden');
-
-/** Golden cases: fixture models with golden io from real tinybig. */
-export const goldenCases: string[] = fs
-  .readdirSync(modelsDir)
-  .filter((f) => f.endsWith('.ts') && !f.startsWith('_'))
-  .map((f) => f.replace(/\.ts$/, ''))
-  .filter((c) => fs.existsSync(path.join(goldenDir, c, 'io.safetensors')))
-  .sort();
-
-export function goldenWeights(c: string): string[] {
-  return ['weights.safetensors', 'extras.safetensors'].map((f) => path.join(goldenDir, c, f)).filter((f) => fs.existsSync(f));
-}
 
 export function rpnc(cwd: string, args: string[], env: Record<string, string> = {}) {
   if (!fs.existsSync(cli)) throw new Error('dist/cli/main.js is missing: run `npx tsc -p .` first');

@@ -3,24 +3,14 @@
  * onnxruntime-node and in the reference interpreter, and both are compared with tinybig's output
  * (|y − golden| ≤ 1e-5 + 1e-4·|golden|). The unfolded graph (--no-fold) must give the same numbers.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileSpec, loadSpec, loadWeights } from '../../compiler/compile.js';
-import { readTensorFile } from '../../runtime/io/tensor-file.js';
+import { goldenCases, goldenIo, goldenWeights, modelsDir } from './cases.js';
 import { runReference } from '../../runtime/reference/index.js';
 import { createSession, runSession } from '../../runtime/session.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
-const modelsDir = path.join(root, 'fixtures/models');
-const goldenDir = path.join(root, 'fixtures/golden');
-
-const cases = fs
-  .readdirSync(modelsDir)
-  .filter((f) => f.endsWith('.ts') && !f.startsWith('_'))
-  .map((f) => f.replace(/\.ts$/, ''))
-  .filter((c) => fs.existsSync(path.join(goldenDir, c, 'io.safetensors')))
-  .sort();
+const cases = goldenCases;
 
 function expectClose(name: string, actual: Float32Array, golden: Float32Array): number {
   expect(actual.length, `${name}: output size`).toBe(golden.length);
@@ -44,11 +34,8 @@ describe('golden cases from real tinybig', () => {
 
   for (const c of cases) {
     it(c, async () => {
-      const dir = path.join(goldenDir, c);
-      const weights = ['weights.safetensors', 'extras.safetensors'].map((f) => path.join(dir, f)).filter((f) => fs.existsSync(f));
-      const io = path.join(dir, 'io.safetensors');
-      const input = readTensorFile(io, { name: 'input' });
-      const golden = readTensorFile(io, { name: 'output' });
+      const weights = goldenWeights(c);
+      const { input, output: golden } = goldenIo(c);
 
       const { spec, sourceText } = loadSpec(path.join(modelsDir, `${c}.ts`));
       const folded = compileSpec(spec, loadWeights(spec, { weights }), { sourceText });

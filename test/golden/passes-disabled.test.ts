@@ -5,24 +5,14 @@
  * without it the pipeline goes through exactly the same graphs); a variant whose ONNX is
  * byte-identical to the default build is not run again.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileSpec, loadSpec, loadWeights } from '../../compiler/compile.js';
 import { PASS_NAMES } from '../../ir/passes/index.js';
-import { readTensorFile } from '../../runtime/io/tensor-file.js';
+import { goldenCases, goldenIo, goldenWeights, modelsDir } from './cases.js';
 import { createSession, runSession } from '../../runtime/session.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
-const modelsDir = path.join(root, 'fixtures/models');
-const goldenDir = path.join(root, 'fixtures/golden');
-
-const cases = fs
-  .readdirSync(modelsDir)
-  .filter((f) => f.endsWith('.ts') && !f.startsWith('_'))
-  .map((f) => f.replace(/\.ts$/, ''))
-  .filter((c) => fs.existsSync(path.join(goldenDir, c, 'io.safetensors')))
-  .sort();
+const cases = goldenCases;
 
 function firstMismatch(actual: Float32Array, golden: Float32Array): string | undefined {
   if (actual.length !== golden.length) return `output size ${actual.length} vs ${golden.length}`;
@@ -40,11 +30,8 @@ describe('golden cases with each pass disabled, and with --no-opt', () => {
 
   for (const c of cases) {
     it(c, async () => {
-      const dir = path.join(goldenDir, c);
-      const weights = ['weights.safetensors', 'extras.safetensors'].map((f) => path.join(dir, f)).filter((f) => fs.existsSync(f));
-      const io = path.join(dir, 'io.safetensors');
-      const input = readTensorFile(io, { name: 'input' });
-      const golden = readTensorFile(io, { name: 'output' });
+      const weights = goldenWeights(c);
+      const { input, output: golden } = goldenIo(c);
       const { spec, sourceText } = loadSpec(path.join(modelsDir, `${c}.ts`));
       const changedBy = new Set<string>();
       const base = compileSpec(spec, loadWeights(spec, { weights }), { sourceText, afterPass: (p) => changedBy.add(p) }).onnx;

@@ -3,16 +3,13 @@
  * onnxruntime and the reference interpreter with real tinybig's output.
  * Tolerance: |y − golden| ≤ 1e-5·max|golden| + 1e-4·|golden| (several outputs are ~1e-4 in size).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { expect } from 'vitest';
 import { compileSpec, loadSpec, loadWeights } from '../../compiler/compile.js';
-import { readTensorFile } from '../../runtime/io/tensor-file.js';
 import { runReference } from '../../runtime/reference/index.js';
 import { createSession, runSession } from '../../runtime/session.js';
+import { goldenIo, goldenWeights } from '../golden/cases.js';
 
-export const root = path.resolve(import.meta.dirname, '../..');
-export const goldenDir = path.join(root, 'fixtures/golden');
+export { goldenDir, root } from '../golden/cases.js';
 
 export function expectClose(name: string, actual: Float32Array, golden: Float32Array): void {
   expect(actual.length, `${name}: output size`).toBe(golden.length);
@@ -26,11 +23,8 @@ export function expectClose(name: string, actual: Float32Array, golden: Float32A
 
 /** Build `model` (a model file) with the weights of golden case `c`; its outputs must equal the golden. */
 export async function expectGolden(c: string, model: string): Promise<void> {
-  const dir = path.join(goldenDir, c);
-  const weights = ['weights.safetensors', 'extras.safetensors'].map((f) => path.join(dir, f)).filter((f) => fs.existsSync(f));
-  const io = path.join(dir, 'io.safetensors');
-  const input = readTensorFile(io, { name: 'input' });
-  const golden = readTensorFile(io, { name: 'output' });
+  const weights = goldenWeights(c);
+  const { input, output: golden } = goldenIo(c);
 
   const { spec, sourceText } = loadSpec(model);
   const built = compileSpec(spec, loadWeights(spec, { weights }), { sourceText });

@@ -4,7 +4,6 @@
  * value names), and ONNX Runtime's output against the reference interpreter (which always builds the
  * dense W) and, for the golden cases, against real tinybig.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileSpec, loadSpec, loadWeights } from '../../compiler/compile.js';
@@ -15,14 +14,13 @@ import { runPasses } from '../../compiler/passes.js';
 import type { ModelSpec } from '../../compiler/spec/types.js';
 import type { WeightStore } from '../../compiler/weights/store.js';
 import { createModel } from '../../ir/graph.js';
-import { readTensorFile } from '../../runtime/io/tensor-file.js';
 import { runReference } from '../../runtime/reference/index.js';
 import { createSession, runSession } from '../../runtime/session.js';
 import { randomTensor } from '../onnx/ort-helpers.js';
+import { goldenIo, goldenWeights, modelsDir } from '../golden/cases.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const models = path.join(import.meta.dirname, 'models');
-const golden = path.join(root, 'fixtures/golden');
 
 interface Built {
   onnx: Uint8Array;
@@ -212,12 +210,10 @@ const GOLDEN = ['a_lorr_r2', 'a_taylor_d3_lorr', 'a_hm', 'a_hm_default_pq', 'a_l
 describe('factored lowerings on golden cases from real tinybig', () => {
   for (const c of GOLDEN) {
     it(c, async () => {
-      const dir = path.join(golden, c);
-      const weights = ['weights.safetensors', 'extras.safetensors'].map((f) => path.join(dir, f)).filter((f) => fs.existsSync(f));
-      const io = path.join(dir, 'io.safetensors');
-      const input = readTensorFile(io, { name: 'input' });
-      const out = readTensorFile(io, { name: 'output' }).data;
-      const { spec } = loadSpec(path.join(root, 'fixtures/models', `${c}.ts`));
+      const weights = goldenWeights(c);
+      const { input, output } = goldenIo(c);
+      const out = output.data;
+      const { spec } = loadSpec(path.join(modelsDir, `${c}.ts`));
       const store = loadWeights(spec, { weights });
       const ref = runReference(spec, store, { rows: input.shape[0], cols: input.shape[1], data: input.data }).data;
       maxDiff(ref, out, `${c} reference`);

@@ -15,6 +15,7 @@ import { encodeModel, modelProto } from './onnx/emit.js';
 import { type Precision, toFloat16 } from './onnx/fp16.js';
 import { EXTERNAL_DATA_THRESHOLD, inlineTensorBytes } from './onnx/external-data.js';
 import { buildModelSpec } from './spec/build.js';
+import { readGraphFile } from './frontend/graph-file.js';
 import { checkDerivedExtras } from './spec/extras.js';
 import { batchNormParams, parameterManifest } from './spec/params.js';
 import type { ModelSpec } from './spec/types.js';
@@ -80,7 +81,8 @@ export function specOf(load: () => LoadResult, opts: Pick<CompileOptions, 'onPha
   const errors = res.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new DiagnosticError(res.diagnostics);
   t = performance.now();
-  const spec = buildModelSpec(res.value, { maxParams: opts.maxParams });
+  const entry = res.files[0];
+  const spec = buildModelSpec(res.value, { maxParams: opts.maxParams, readGraphFile: entry ? (rel) => readGraphFile(entry, rel) : undefined });
   opts.onPhase?.('spec', performance.now() - t, `${spec.type}, ${spec.layers.length} layer(s), x [batch, ${spec.m}] -> y [batch, ${spec.n}]`);
   return { spec, sourceText: res.sourceText, files: res.files };
 }

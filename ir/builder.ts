@@ -128,6 +128,9 @@ export class GraphBuilder {
   less(a: Operand, b: Operand, opts?: NodeOptions): Value {
     return this.one('Less', this.operands(a, b), {}, opts);
   }
+  equal(a: Operand, b: Operand, opts?: NodeOptions): Value {
+    return this.one('Equal', this.operands(a, b), {}, opts);
+  }
   where(cond: Value, a: Operand, b: Operand, opts?: NodeOptions): Value {
     const [va, vb] = this.operands(a, b);
     return this.one('Where', [cond, va, vb], {}, opts);

@@ -22,7 +22,7 @@ export const UNARY_OPS = [
   'Softmax', 'LogSoftmax', 'Identity', 'Floor',
 ] as const;
 export const BINARY_OPS = ['Add', 'Sub', 'Mul', 'Div', 'Pow'] as const;
-export const COMPARE_OPS = ['GreaterOrEqual', 'Less'] as const;
+export const COMPARE_OPS = ['GreaterOrEqual', 'Less', 'Equal'] as const;
 export const REDUCE_OPS = ['ReduceMean', 'ReduceSum', 'ReduceMax', 'ReduceMin', 'ReduceProd'] as const;
 
 export function normAxis(op: string, axis: number, rank: number): number {
@@ -310,7 +310,10 @@ export function reshapeDims(inShape: readonly Dim[], target: readonly number[]):
   const split = (ds: readonly Dim[]) => {
     let n = 1;
     const syms: string[] = [];
-    for (const d of ds) typeof d === 'number' ? (n *= d) : syms.push(d);
+    for (const d of ds) {
+      if (typeof d === 'number') n *= d;
+      else for (const f of d.split('*')) /^\d+$/.test(f) ? (n *= Number(f)) : syms.push(f); // 'batch*5' = batch · 5
+    }
     return { n, syms };
   };
   const inn = split(inShape);

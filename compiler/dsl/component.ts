@@ -14,7 +14,8 @@ export type ComponentKind =
   | 'interdependence'
   | 'head'
   | 'layer'
-  | 'model';
+  | 'model'
+  | 'topology';
 
 /** A DSL value: the tinybig class it stands for (`type`), its family (`kind`) and its options with defaults filled in. */
 export interface Component<K extends ComponentKind = ComponentKind, T extends string = string, O = object> {

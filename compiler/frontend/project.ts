@@ -162,7 +162,7 @@ export function typeErrors(loaded: LoadedProgram): Diagnostic[] {
  * The folder a model's relative imports must stay in: the nearest folder above the entry file that
  * holds a package.json, tsconfig.json or .git, else the entry's own folder; `real` with symlinks resolved.
  */
-function projectRoot(entry: string): { path: string; real: string } {
+export function projectRoot(entry: string): { path: string; real: string } {
   const own = path.dirname(entry);
   for (let dir = own; ; ) {
     if (['package.json', 'tsconfig.json', '.git'].some((f) => fs.existsSync(path.join(dir, f)))) return { path: dir, real: realPath(dir) };
@@ -172,7 +172,7 @@ function projectRoot(entry: string): { path: string; real: string } {
   }
 }
 
-function realPath(p: string): string {
+export function realPath(p: string): string {
   try {
     return fs.realpathSync(p);
   } catch {
@@ -180,7 +180,7 @@ function realPath(p: string): string {
   }
 }
 
-function isInside(root: string, p: string): boolean {
+export function isInside(root: string, p: string): boolean {
   const rel = path.relative(root, p);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }

@@ -4,6 +4,8 @@
  * κ·ψ(w)ᵀ is applied in the fabrication form cost.ts chooses (dense W or a factored form).
  * A_c: the attribute interdependence (absent = identity); κ is per channel only when A_c has parameters.
  * A'_c: the instance interdependence, Xi_c = A'_cᵀ·κ(…) mixes the b rows into b' (the model then has a fixed batch).
+ * Chain heads (h.steps = L) run per step on (batch·L, m) rows and mix the steps (lower/chain.ts); chain/graph A over
+ * the rows and GAT attention are applied by lower/graph.ts, on κ or on κ·ψ(w)ᵀ, whichever is narrower.
  */
 import type { GraphBuilder } from '../../ir/builder.js';
 import type { Value } from '../../ir/graph.js';
@@ -18,26 +20,45 @@ import { lowerAttributeInterdependence, lowerInstanceInterdependence } from './i
 import { lowerProcessList } from './processing.js';
 import { applyReconciliation } from './reconciliation.js';
 import { lowerRemainder } from './remainder.js';
+import { lowerStepMix } from './chain.js';
+import { lowerGraphAttention, lowerGraphMix } from './graph.js';
+import { GRAPH_BILINEAR } from '../spec/topological.js';
 
 export function lowerHead(b: GraphBuilder, x: Value, h: HeadSpec, ws: WeightSource, opts: LowerOptions = {}): Value {
   const params = headParams(h, ws);
-  const x0 = lowerProcessList(b, x, h.inputProcess, ws);
+  let x0 = lowerProcessList(b, x, h.inputProcess, ws);
+  if (h.steps) x0 = b.reshape(x0, [-1, h.m]); // chain head: every step is a row (batch·L, m)
   const ai = h.attributeInterdependence;
   const ii = h.instanceInterdependence; // Xi_c = A'_cᵀ·K_c (b → b' rows)
   const perChannel = (!!ai && ai.l > 0) || (!!ii && ii.l > 0);
   const aiName = (c: number) => (h.channelNum > 1 && perChannel ? `${h.prefix}w_attribute_interdependence.${c}` : `${h.prefix}w_attribute_interdependence`);
   const iiName = (c: number) => (h.channelNum > 1 && perChannel ? `${h.prefix}w_instance_interdependence.${c}` : `${h.prefix}w_instance_interdependence`);
+  // Chain steps and graph rows are mixed by a linear map that commutes with κ·ψ(w)ᵀ: applied where the data is narrower.
+  const mixing = h.stepInterdependence ?? (ii?.topology ? ii : undefined);
+  const mixerOf = (c: number): ((v: Value, width: number) => Value) | undefined => {
+    if (!mixing) return undefined;
+    if (h.stepInterdependence) return (v, width) => lowerStepMix(b, v, mixing, width, `${h.prefix}instance_interdependence`, opts);
+    if (mixing.type === GRAPH_BILINEAR) {
+      const att = lowerGraphAttention(b, x0, mixing, params.wInstanceInterdependence![c], iiName(c));
+      return (v) => att(v);
+    }
+    return (v, width) => lowerGraphMix(b, v, mixing, width, `${h.prefix}instance_interdependence`, opts);
+  };
   const kappaOf = (c: number): Value => {
     const k = lowerExpansion(b, ai ? lowerAttributeInterdependence(b, x0, ai, params.wAttributeInterdependence?.[c], aiName(c)) : x0, h.expansion, ws);
-    return ii ? lowerInstanceInterdependence(b, k, ii, params.wInstanceInterdependence?.[c], iiName(c)) : k;
+    return ii && !mixing ? lowerInstanceInterdependence(b, k, ii, params.wInstanceInterdependence?.[c], iiName(c)) : k;
   };
   const shared = perChannel ? undefined : kappaOf(0);
   const bias = params.b ? b.constant(float32s([...params.b]), `${h.prefix}b`) : undefined;
   const extras = h.reconciliation ? reconciliationExtras(h.reconciliation, ws) : {};
   const form = h.reconciliation ? chooseForm(h.reconciliation, opts) : undefined; // cost.ts
+  const mixAfter = !!h.reconciliation && h.n < h.D; // mix the narrower side
+  let sharedMixed: Value | undefined;
   const channels: Value[] = [];
   for (let c = 0; c < h.channelNum; c++) {
-    const kappa = shared ?? kappaOf(c);
+    const mix = mixerOf(mixing?.type === GRAPH_BILINEAR ? c : 0);
+    let kappa = shared ?? kappaOf(c);
+    if (mix && !mixAfter) kappa = shared && mixing?.type !== GRAPH_BILINEAR ? (sharedMixed ??= mix(shared, h.D)) : mix(kappa, h.D);
     if (!h.reconciliation) {
       channels.push(kappa);
       continue;
@@ -45,11 +66,13 @@ export function lowerHead(b: GraphBuilder, x: Value, h: HeadSpec, ws: WeightSour
     const name = h.channelNum > 1 ? `${h.prefix}w.${c}` : `${h.prefix}w`;
     const w = h.reconciliation.l > 0 ? b.constant(float32s([...params.w[c]], [1, h.reconciliation.l]), name) : undefined;
     let y = applyReconciliation(b, kappa, w, h.reconciliation, extras, form!, h.prefix, h.channelNum > 1 ? `.${c}` : '');
+    if (mix && mixAfter) y = mix(y, h.n);
     if (bias) y = b.add(y, bias);
     channels.push(y);
   }
   let y = h.channelFusion ? lowerFusion(b, channels, h.channelFusion, params.wChannelFusion, ws) : channels[0];
   const pi = lowerRemainder(b, x0, h.remainder, params, h.prefix, ws);
   if (pi) y = b.add(y, pi);
+  if (h.steps) y = b.reshape(y, [-1, h.outWidth]); // back to one row of L·n per sequence
   return lowerProcessList(b, y, h.outputProcess, ws);
 }

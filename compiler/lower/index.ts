@@ -29,8 +29,12 @@ export function lowerModel(spec: ModelSpec, ws: WeightSource, opts: LowerOptions
   const b = new GraphBuilder();
   let x: Value = b.input(INPUT_NAME, [spec.batch ?? 'batch', spec.m]); // an instance interdependence fixes the batch
   for (const layer of spec.layers) {
-    const heads = layer.heads.map((h) => (h.grid ? lowerGridHead(b, x, h, ws) : lowerHead(b, x, h, ws, opts)));
+    // rnn: per-step layers see (batch·L, m_step) rows; the output layer sees the mean over the L steps
+    const L = layer.steps ?? layer.stepMean;
+    const input = layer.steps ? b.reshape(x, [-1, layer.m / L!]) : layer.stepMean ? b.reduceMean(b.reshape(x, [-1, L!, layer.m / L!]), [1], false) : x;
+    const heads = layer.heads.map((h) => (h.grid ? lowerGridHead(b, input, h, ws) : lowerHead(b, input, h, ws, opts)));
     x = layer.headFusion ? lowerFusion(b, heads, layer.headFusion, fusionParam(layer.headFusion, ws), ws) : heads[0];
+    if (layer.steps) x = b.reshape(x, [-1, layer.n]);
   }
   b.output(x, OUTPUT_NAME);
   return b.graph;

@@ -11,6 +11,7 @@ import { float32s, tensor } from '../../ir/tensor.js';
 import { fail } from '../diagnostics.js';
 import type { InterdependenceSpec } from '../spec/types.js';
 import { lowerReconciliation } from './reconciliation.js';
+import { denseFloat32, topologyMatrix } from '../spec/topology.js';
 
 /** A_c ∈ R^{m×m'} (A'_c ∈ R^{b×b'} for the instance axis); `w` is the channel's parameter row (parameterized types only). */
 export function lowerInterdependenceMatrix(b: GraphBuilder, ai: InterdependenceSpec, w: Float32Array | undefined, name: string): Value {
@@ -26,6 +27,10 @@ export function lowerInterdependenceMatrix(b: GraphBuilder, ai: InterdependenceS
     for (let i = 0; i < m; i++) for (let j = 0; j < mPrime; j++) (t.data as Float32Array)[i * mPrime + j] = f(i, j);
     return b.constant(t, name);
   };
+  if (ai.topology) {
+    const A = denseFloat32(topologyMatrix(ai.topology)); // chain / graph: a constant of the structure
+    return filled((i, j) => A[i * mPrime + j]);
+  }
   switch (ai.type) {
     case 'constant_interdependence': {
       const A = o.A as number[][];

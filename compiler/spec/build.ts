@@ -10,6 +10,8 @@ import { reconciliationHasParameters, reconciliationSizes } from './sizes.js';
 import { type SizeLimits, type TooLarge, componentTooLarge, expansionWidth, sizeLimits, specTooLarge, tensorTooLarge } from './limits.js';
 import { GRID_HEAD_TYPES, type GridBuildHelpers, GeometryError, buildGridHead, cnnLayerOptions, gridGeometry, gridWidths } from './grid.js';
 import type { ExpansionSpec, FusionSpec, HeadSpec, InterdependenceSpec, LayerSpec, ModelSpec, ProcessSpec, ReconciliationSpec, RemainderSpec } from './types.js';
+import { GRAPH_BILINEAR, TOPOLOGICAL_FUNCTIONS, type Helpers as TopologyHelpers, chainHeadFunction, graphModelLayers, resolveTopology, rnnLayers, stepInfo, topologicalHeadOptions } from './topological.js';
+import { TopologyError } from './topology.js';
 
 /** Validation diagnostics codes (RPN2xxx). */
 export const SPEC_CODES = {
@@ -27,12 +29,17 @@ export const SPEC_CODES = {
   RPN2110: 'a component that tinybig evaluates non-deterministically (fresh random draws at every call)',
   RPN2111: "an instance interdependence's batch b or b' does not fit: heads or layers disagree on the batch, or b' ≠ b where the remainder or a sibling head keeps b rows",
   RPN2120: "a grid layer's input grid (h, w, channels) is missing and cannot be inferred, or contradicts the previous grid layer's output",
+  RPN2130: 'a chain or graph model that tinybig itself cannot run (chain head with channelNum > 1 or BatchNorm, chain of length 1): refused',
+  RPN2131: "a graph or chain structure that does not fit: a link to an unknown node, duplicate nodes, no links, a batch b or width m that is not the node count",
+  RPN2132: 'a graph file (graphFilePath) that cannot be used: missing, outside the project, not JSON, a pickle, or malformed',
   RPN2301: "a dimension too large to compile: a tensor or the parameter count beyond rpnc's limits (RPNC_MAX_PARAMS), too many heads or channels, a huge grid patch",
   RPN2201: 'warning: a BatchNorm normalises over the batch (no running statistics in the weights)',
 } as const;
 
 class Ctx {
   diags: Diagnostic[] = [];
+  /** Reads graphFilePath files (relative to the model file); absent when compiling a value without a file. */
+  readGraphFile?: TopologyHelpers['readGraphFile'];
   limits: SizeLimits = sizeLimits();
   /** Report a size beyond the limits (compiler/spec/limits.ts); true when there was one. */
   tooLarge(bad: TooLarge | undefined, at: Component | undefined): boolean {
@@ -49,8 +56,9 @@ type Opts = Record<string, unknown>;
 const list = <T>(v: unknown): T[] => (v === undefined || v === null ? [] : Array.isArray(v) ? (v as T[]) : [v as T]);
 
 /** Build the ModelSpec of an evaluated default export. Throws DiagnosticError on invalid models. */
-export function buildModelSpec(value: unknown, opts: { maxParams?: number } = {}): ModelSpec {
+export function buildModelSpec(value: unknown, opts: { maxParams?: number; readGraphFile?: TopologyHelpers['readGraphFile'] } = {}): ModelSpec {
   const ctx = new Ctx();
+  ctx.readGraphFile = opts.readGraphFile;
   if (opts.maxParams !== undefined) ctx.limits = sizeLimits(opts);
   const spec = build(ctx, value);
   if (spec && !ctx.diags.length) {
@@ -73,7 +81,8 @@ function build(ctx: Ctx, v: unknown): ModelSpec | undefined {
   if (v.kind === 'head') {
     const h = buildHead(ctx, v, '', { standalone: true });
     if (!h) return undefined;
-    return withBatch(ctx, { root: 'head', type: v.type, m: h.m, n: h.outWidth, layers: [{ index: 0, prefix: '', type: 'head', m: h.m, n: h.outWidth, heads: [h], sharedHeads: false, source: v }], source: v });
+    const m = h.m * (h.steps ?? 1); // a chain head reads L steps
+    return withBatch(ctx, { root: 'head', type: v.type, m, n: h.outWidth, layers: [{ index: 0, prefix: '', type: 'head', m, n: h.outWidth, heads: [h], sharedHeads: false, source: v }], source: v });
   }
   if (v.kind === 'layer') {
     const l = buildLayer(ctx, v, 0, '');
@@ -169,6 +178,18 @@ function modelLayers(ctx: Ctx, v: Component): Component[] | undefined {
     case 'cnn':
     case 'resnet': // tinybig.model.resnet = cnn(with_residual=True)
       return gridModelLayers(ctx, v);
+    case 'rnn':
+    case 'regression_rnn': {
+      // tinybig.model.rpn_rnn / rpn_regression_rnn (rpn2-topological §5)
+      if ((o.dims as number[]).length < 2) return void ctx.error('RPN2109', `${v.type} needs at least two dims (input and output width per step)`, v, 'dims');
+      if (!chainRunnable(ctx, v)) return undefined;
+      return rnnLayers(v, topologyHelpers(ctx));
+    }
+    case 'gcn':
+    case 'gat':
+      // tinybig.model.rpn_gcn / rpn_gat (rpn2-topological §7)
+      if ((o.dims as number[]).length < 2) return void ctx.error('RPN2109', `${v.type} needs at least two dims (input and output width)`, v, 'dims');
+      return graphModelLayers(v, topologyHelpers(ctx));
     default:
       ctx.error('RPN2002', `model '${v.type}' is not supported yet`, v);
       return undefined;
@@ -265,6 +286,16 @@ function buildLayer(ctx: Ctx, v: Component, index: number, prefix: string): Laye
       shared = true;
       break;
     }
+    case 'chain_interdependence_layer':
+    case 'graph_interdependence_layer':
+    case 'graph_bilinear_interdependence_layer': {
+      // tinybig: [head] * width (one shared head), mean head fusion (rpn2-topological §4.2, §6.2, §6.3)
+      const { width, ...headOpts } = o;
+      const h = derived(v, { kind: 'head', type: v.type.replace(/_layer$/, '_head'), options: headOpts });
+      headComps = Array.from({ length: width as number }, () => h);
+      shared = true;
+      break;
+    }
     case 'grid_interdependence_layer':
     case 'grid_compression_layer': {
       // tinybig: [grid_interdependence_head(...)] * width (shared) / one grid_compression_head; m, n come from the geometry.
@@ -290,22 +321,46 @@ function buildLayer(ctx: Ctx, v: Component, index: number, prefix: string): Laye
     heads.push(h);
   }
   const widths = heads.map((h) => h.outWidth);
+  // a chain layer's heads read and write L steps (L·m in, L·n out); rnn's per-step layers are scaled below
+  const scale = v.type === 'chain_interdependence_layer' ? (o.chainLength as number) : 1;
+  const oN = (o.n as number) * scale;
   let headFusion: FusionSpec | undefined;
   const fusionComp = o.headFusion as Component | undefined;
   if (fusionComp || heads.length > 1) {
     const fc = fusionComp ?? derived(v, { kind: 'fusion', type: 'mean_fusion', options: {} });
     headFusion = buildFusion(ctx, fc, widths, `${prefix}w_head_fusion`, `${prefix}head_fusion.`);
     if (!headFusion) return undefined;
-  } else if (widths[0] !== o.n) {
+  } else if (widths[0] !== oN) {
     ctx.error('RPN2102', `the head outputs ${widths[0]} features but the layer has n = ${o.n}`, v, 'n', `set n: ${widths[0]}`);
     return undefined;
   }
   const n = headFusion ? headFusion.n : widths[0];
-  if (headFusion && n !== o.n && !['concatenation_fusion'].includes(headFusion.type)) {
+  if (headFusion && n !== oN && !['concatenation_fusion'].includes(headFusion.type)) {
     ctx.error('RPN2103', `the head fusion outputs ${n} features but the layer has n = ${o.n}`, fusionComp ?? v, fusionComp ? 'n' : 'n', `make the fusion output n = ${o.n}`);
     return undefined;
   }
-  return { index, prefix, type: v.type, m: o.m as number, n, heads, sharedHeads: shared, headFusion, source: v };
+  const step = stepInfo.get(v);
+  if (step?.steps) return { index, prefix, type: v.type, m: (o.m as number) * step.steps, n: n * step.steps, heads, sharedHeads: shared, headFusion, steps: step.steps, source: v };
+  if (step?.stepMean) return { index, prefix, type: v.type, m: (o.m as number) * step.stepMean, n, heads, sharedHeads: shared, headFusion, stepMean: step.stepMean, source: v };
+  return { index, prefix, type: v.type, m: (o.m as number) * scale, n, heads, sharedHeads: shared, headFusion, source: v };
+}
+
+/** tinybig crashes on chain heads with channel_num > 1 or BatchNorm, also through rnn (rpn2-topological §4.1, §10 #1). */
+function chainRunnable(ctx: Ctx, v: Component): boolean {
+  const o = v.options as Opts;
+  if ((o.channelNum as number) > 1) {
+    ctx.error('RPN2130', `tinybig's chain head cannot run with channelNum = ${o.channelNum}: its fusion asserts the fused width equals L·n·L and raises AssertionError at the first forward`, v, 'channelNum', 'use channelNum: 1 (or width > 1 for several mean-fused heads)');
+    return false;
+  }
+  if (o.withBatchNorm) {
+    ctx.error('RPN2130', `tinybig's chain head cannot run with withBatchNorm: it appends BatchNorm1d(n) to an output of chainLength·n columns and raises RuntimeError ('running_mean should contain ${(o.chainLength as number) * ((o.n as number | undefined) ?? 1)} elements not ${o.n ?? 'n'}') at the first forward`, v, 'withBatchNorm', 'remove withBatchNorm');
+    return false;
+  }
+  return true;
+}
+
+function topologyHelpers(ctx: Ctx): TopologyHelpers {
+  return { derived, readGraphFile: ctx.readGraphFile };
 }
 
 /** tinybig's perceptron_head / kan_head / svm_head / naive_bayes_head / pgm_head expand into a generic head. */
@@ -315,6 +370,10 @@ function headOptions(ctx: Ctx, v: Component): Opts | undefined {
   switch (v.type) {
     case 'head':
       return o;
+    case 'chain_interdependence_head':
+    case 'graph_interdependence_head':
+    case 'graph_bilinear_interdependence_head':
+      return topologicalHeadOptions(v, topologyHelpers(ctx));
     case 'perceptron_head': {
       const exp = o.withTaylor
         ? mk('expansion', 'taylor_expansion', { d: o.d })
@@ -438,7 +497,19 @@ function buildHead(ctx: Ctx, v: Component, prefix: string, where: { standalone: 
   const spec: HeadSpec = { prefix, aliases: [], type: v.type, m, n, channelNum: C, attributeInterdependence, expansion, D, reconciliation, bias, remainder, channelFusion, inputProcess, outputProcess, outWidth, source: v };
   if (instanceInterdependence) spec.instanceInterdependence = instanceInterdependence;
   if (rows) Object.assign(spec, { batch: rows.batch, rowsOut: rows.rowsOut });
+  if (v.type === 'chain_interdependence_head') return chainHead(ctx, v, spec, prefix);
   return spec;
+}
+
+/** A chain head (rpn2-topological §4.1): the generic head per step, its chain A over the steps, output processing on the L·n row. */
+function chainHead(ctx: Ctx, v: Component, spec: HeadSpec, prefix: string): HeadSpec | undefined {
+  if (!chainRunnable(ctx, v)) return undefined;
+  const fn = chainHeadFunction(v, topologyHelpers(ctx));
+  const L = (v.options as Opts).chainLength as number;
+  const step = buildInterdependence(ctx, fn, L, prefix, 'instance');
+  if (!step) return undefined;
+  const outWidth = spec.outWidth * L;
+  return { ...spec, steps: L, stepInterdependence: step, outWidth, outputProcess: spec.outputProcess.map((p) => ({ ...p, width: outWidth })) };
 }
 
 /**
@@ -522,6 +593,7 @@ const CONSTANT_INTERDEPENDENCES = ['constant_interdependence', 'constant_c_inter
 function buildInterdependence(ctx: Ctx, v: Component, m: number, headPrefix: string, slot: 'attribute' | 'instance'): InterdependenceSpec | undefined {
   const o = v.options as Opts;
   const kind = (o.interdependenceType as string | undefined) ?? 'attribute';
+  if (TOPOLOGICAL_FUNCTIONS.has(v.type) && (INSTANCE_TYPES.includes(kind) || ATTRIBUTE_TYPES.includes(kind))) return buildTopological(ctx, v, m, headPrefix, slot, INSTANCE_TYPES.includes(kind));
   if (!INSTANCE_TYPES.includes(kind) && !ATTRIBUTE_TYPES.includes(kind)) {
     return void ctx.error('RPN2109', `interdependenceType '${kind}' is refused by tinybig's interdependence (its setter accepts ${[...INSTANCE_TYPES, ...ATTRIBUTE_TYPES].join(', ')})`, v, 'interdependenceType', kind === 'row' ? "use interdependenceType: 'instance'" : "use interdependenceType: 'attribute'");
   }
@@ -556,6 +628,45 @@ function buildInterdependence(ctx: Ctx, v: Component, m: number, headPrefix: str
     spec.reconciliation = rec;
     spec.l = rec.l;
     spec.paramKey = `${headPrefix}w_attribute_interdependence`;
+  }
+  return spec;
+}
+
+/**
+ * A chain or graph interdependence (rpn2-topological §3): A is a pure function of the structure. Instance type: A ∈ R^{N×N}
+ * mixes the N rows (the batch is fixed to N, rows in node order); attribute type: A ∈ R^{m×m} mixes the features
+ * (m must be N). The graph-bilinear function also fabricates W_b (m×m) from `w_instance_interdependence` (C, l).
+ */
+function buildTopological(ctx: Ctx, v: Component, m: number, headPrefix: string, slot: 'attribute' | 'instance', instance: boolean): InterdependenceSpec | undefined {
+  const o = v.options as Opts;
+  let topology;
+  try {
+    topology = resolveTopology(v, topologyHelpers(ctx));
+  } catch (e) {
+    if (!(e instanceof TopologyError)) throw e;
+    const code = e.option === 'graphFilePath' ? 'RPN2132' : e.option === 'chainLength' ? 'RPN2130' : e.message.includes('beyond rpnc') ? 'RPN2301' : e.option === 'c' ? 'RPN2109' : 'RPN2131';
+    return void ctx.error(code, e.message, v, e.option && e.option in o ? e.option : undefined, e.hint);
+  }
+  const N = topology.size;
+  if (ctx.tooLarge(tensorTooLarge(`${v.type}: A = ${N} × ${N}`, topology.variant === 'plain' || topology.variant === 'multihop' ? topology.links.length + N : N * N, ctx.limits, 'use a smaller graph', undefined), v)) return undefined;
+  const what = topology.structure === 'chain' ? `the chain has ${N} steps` : `the graph has ${N} nodes`;
+  const spec: InterdependenceSpec = { type: v.type, options: o, m, mPrime: m, l: 0, topology, source: v };
+  if (instance) {
+    if (o.b !== undefined && o.b !== N) return void ctx.error('RPN2131', `${v.type} has b = ${o.b} but ${what}: A is ${N}×${N} (tinybig asserts A.shape == (b, b))`, v, 'b', `set b: ${N} or omit it`);
+    Object.assign(spec, { axis: 'instance', b: N, bPrime: N });
+  } else {
+    if (o.m !== undefined && o.m !== m) return void ctx.error('RPN2109', `${v.type} has m = ${o.m} but the head's input width is m = ${m}`, v, 'm', `set m: ${m} or omit it`);
+    if (m !== N) return void ctx.error('RPN2131', `${v.type} of the attribute type mixes the ${m} features of the input, but ${what} (tinybig asserts A.shape == (m, m))`, v, undefined, `give a structure with ${m} nodes, or use interdependenceType: 'instance'`);
+  }
+  if (v.type === GRAPH_BILINEAR) {
+    // W_b ∈ R^{m×m} from w_instance_interdependence[c]: plain reshape (l = m²), lorr or dual_lphm (§6.3; lorr wins)
+    const recType = o.withLorrInterdependence ? 'lorr_reconciliation' : o.withDualLphmInterdependence ? 'dual_lphm_reconciliation' : 'identity_reconciliation';
+    const rec = buildReconciliation(ctx, derived(v, { kind: 'reconciliation', type: recType, options: { enableBias: false, r: o.rInterdependence } }), m, m, `${headPrefix}instance_interdependence.interdependence_functions.1.parameter_fabrication.`);
+    if (!rec) return undefined;
+    rec.source = v;
+    Object.assign(spec, { reconciliation: rec, l: rec.l, paramKey: `${headPrefix}w_${slot}_interdependence` });
+  } else if (o.requireParameters) {
+    spec.paramKey = `${headPrefix}w_${slot}_interdependence`; // tinybig's empty (C, 0) parameter (§3.5)
   }
   return spec;
 }

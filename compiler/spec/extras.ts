@@ -8,6 +8,8 @@ import type { WeightStore } from '../weights/store.js';
 import { bsplineKnots, rbfCentres } from './sizes.js';
 import type { ExpansionSpec, FusionSpec, InterdependenceSpec, ModelSpec } from './types.js';
 import { checkGridExtras } from './grid.js';
+import { GRAPH_BILINEAR } from './topological.js';
+import { denseFloat32, topologyMatrix } from './topology.js';
 
 /** The fixed weight vector tinybig keeps on summation / average / weighted-summation fusions. */
 function fusionWeights(f: FusionSpec | undefined): { key: string; shape: number[]; values: number[] }[] {
@@ -36,6 +38,12 @@ export function derivedExtras(e: ExpansionSpec): { key: string; shape: number[];
 
 /** The fixed A (m×m', or b×b' for the instance axis, float32) tinybig caches on a parameter-free interdependence (`<slot>_interdependence.A`). */
 function interdependenceA(ai: InterdependenceSpec | undefined, headPrefix: string, slot = 'attribute'): { key: string; shape: number[]; values: number[] }[] {
+  if (ai?.topology) {
+    // chain / graph A (the graph part G of the GAT hybrid, interdependence_functions.0), cached by tinybig after the first forward
+    const A = denseFloat32(topologyMatrix(ai.topology));
+    const key = ai.type === GRAPH_BILINEAR ? `${headPrefix}${slot}_interdependence.interdependence_functions.0.A` : `${headPrefix}${slot}_interdependence.A`;
+    return [{ key, shape: [ai.topology.size, ai.topology.size], values: Array.from(A) }];
+  }
   if (!ai || ai.l > 0) return [];
   const [m, mPrime] = ai.axis === 'instance' ? [ai.b!, ai.bPrime!] : [ai.m, ai.mPrime];
   const o = ai.options;
@@ -85,6 +93,9 @@ export function checkDerivedExtras(spec: ModelSpec, store: WeightStore): void {
       }
       for (const x of interdependenceA(h.instanceInterdependence, h.prefix, 'instance')) {
         for (const prefix of [h.prefix, ...h.aliases]) checkOne(store, prefix + x.key.slice(h.prefix.length), x, h.instanceInterdependence!.type);
+      }
+      for (const x of interdependenceA(h.stepInterdependence, h.prefix, 'instance')) {
+        for (const prefix of [h.prefix, ...h.aliases]) checkOne(store, prefix + x.key.slice(h.prefix.length), x, h.stepInterdependence!.type);
       }
     }
     for (const h of layer.heads) {

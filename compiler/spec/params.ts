@@ -54,6 +54,7 @@ export function headParams(h: HeadSpec, ws: WeightSource): HeadParams {
     for (let c = 0; c < h.channelNum; c++) out.wAttributeInterdependence.push(all.subarray(c * ai.l, (c + 1) * ai.l));
   }
   const ii = h.instanceInterdependence;
+  if (ii?.paramKey && ii.l === 0 && ws.has(ii.paramKey)) ws.get(ii.paramKey, [h.channelNum, 0], { requiredBy: `${by.requiredBy}: ${ii.type} (requireParameters: tinybig's empty parameter)` });
   if (ii?.paramKey && ii.l > 0) {
     const all = ws.get(ii.paramKey, [h.channelNum, ii.l], { requiredBy: `${by.requiredBy}: ${ii.type} (b=${ii.b} → b'=${ii.bPrime}, l=${ii.l})` });
     out.wInstanceInterdependence = [];

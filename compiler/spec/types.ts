@@ -101,7 +101,35 @@ export interface InterdependenceSpec {
   /** Instance axis: the batch size b (rows of A') and b' (columns of A'). */
   b?: number;
   bPrime?: number;
+  /**
+   * Topological interdependences (chain / graph families, rpn2-topological §3): the resolved structure; A is a
+   * pure function of it (compiler/spec/topology.ts). With type 'graph_bilinear_interdependence' it is the graph
+   * part G of the GAT attention Â = masked column softmax of G ⊙ (X·W_b·Xᵀ), W_b fabricated by `reconciliation`.
+   */
+  topology?: TopologySpec;
   source?: Component;
+}
+
+/** A chain or graph structure with the variant's flags, resolved to row/column indices (rpn2-topological §2, §3). */
+export interface TopologySpec {
+  structure: 'chain' | 'graph';
+  /** L steps / N nodes. */
+  size: number;
+  /** Unique adjacency entries [i, j] (Adj[i, j] = 1), sorted; undirected links are already entered both ways. */
+  links: [number, number][];
+  /** Graph: directed adjacency; chain: not bi-directional. */
+  directed: boolean;
+  variant: 'plain' | 'multihop' | 'inverse' | 'exponential' | 'pagerank';
+  /** Self loops added after the links (already false where tinybig's variant drops them). */
+  selfDependence: boolean;
+  selfScaling: number;
+  normalization: boolean;
+  normalizationMode: 'row' | 'column' | 'row_column';
+  h: number;
+  accumulative: boolean;
+  c: number;
+  /** Where the graph came from (for messages and inspect): 'nodes/links', 'graph', or the graph file's path. */
+  from?: string;
 }
 
 /** A validated head: expansion, reconciliation, remainder, fusions and processing functions with resolved sizes and weight names. */
@@ -134,6 +162,13 @@ export interface HeadSpec {
   outputProcess: ProcessSpec[];
   /** Width of the head's output (n, or C·n with concatenation channel fusion). */
   outWidth: number;
+  /**
+   * Chain heads (chain_interdependence_head): the row holds `steps` = L steps of m values (step-major); every step
+   * runs through the head (m → n per step) and `stepInterdependence` (A ∈ R^{L×L}) mixes the steps: Ξ_t = Σ_s A[s,t]·κ_s.
+   * The head's input is L·m wide, its output (`outWidth`) L·n; output processing sees the whole L·n row.
+   */
+  steps?: number;
+  stepInterdependence?: InterdependenceSpec;
   /** Grid heads (grid_interdependence_head / grid_compression_head): the geometry (compiler/spec/grid.ts). */
   grid?: import('./grid.js').GridSpec;
   source?: Component;
@@ -150,6 +185,13 @@ export interface LayerSpec {
   /** All heads are one shared module (`[head] * width`): weights are read from heads.0.* */
   sharedHeads: boolean;
   headFusion?: FusionSpec;
+  /**
+   * rnn's per-step layers: the input row holds `steps` steps (m = steps·m_step); the heads run on every step
+   * ((batch·L) × m_step rows) and the layer outputs steps·n_step. Chain layers keep steps on their heads instead.
+   */
+  steps?: number;
+  /** rnn's output layer: mean over the `stepMean` steps of the input row (m = L·m_step) before the heads. */
+  stepMean?: number;
   source?: Component;
 }
 

@@ -6,6 +6,7 @@
  *   lowrank / hm / lphm / dual: A = ψ(w; n = d, D = d')        (the §8 fabrication)
  *   constant(A) / constant_c(c) / zero / one / identity: A given / c·1 / 0 / 1 / eye(d, d')
  */
+import { topologyA } from './topology.js';
 import type { InterdependenceSpec } from '../../compiler/spec/types.js';
 import { matmul, zeros, type Mat } from './matrix.js';
 import { fabricate } from './reconciliation.js';
@@ -15,6 +16,7 @@ export function interdependenceMatrix(ai: InterdependenceSpec, w: ArrayLike<numb
   const m = ai.axis === 'instance' ? ai.b! : ai.m;
   const mPrime = ai.axis === 'instance' ? ai.bPrime! : ai.mPrime;
   const o = ai.options;
+  if (ai.topology) return topologyA(ai.topology); // chain / graph structure (rpn2-topological §3)
   if (ai.l > 0) {
     if (!w || w.length !== ai.l) throw new Error(`reference: ${ai.type} needs a parameter row of length ${ai.l}, got ${w?.length}`);
     if (ai.type === 'parameterized_interdependence') {

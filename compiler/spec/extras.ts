@@ -40,9 +40,10 @@ export function derivedExtras(e: ExpansionSpec): { key: string; shape: number[];
 function interdependenceA(ai: InterdependenceSpec | undefined, headPrefix: string, slot = 'attribute'): { key: string; shape: number[]; values: number[] }[] {
   if (ai?.topology) {
     // chain / graph A (the graph part G of the GAT hybrid, interdependence_functions.0), cached by tinybig after the first forward
-    const A = denseFloat32(topologyMatrix(ai.topology));
+    const t = ai.topology;
     const key = ai.type === GRAPH_BILINEAR ? `${headPrefix}${slot}_interdependence.interdependence_functions.0.A` : `${headPrefix}${slot}_interdependence.A`;
-    return [{ key, shape: [ai.topology.size, ai.topology.size], values: Array.from(A) }];
+    let A: Float32Array | undefined; // computed only when a checkpoint holds the key (checkOne asks has() first)
+    return [{ key, shape: [t.size, t.size], get values() { return (A ??= denseFloat32(topologyMatrix(t))) as unknown as number[]; } }];
   }
   if (!ai || ai.l > 0) return [];
   const [m, mPrime] = ai.axis === 'instance' ? [ai.b!, ai.bPrime!] : [ai.m, ai.mPrime];

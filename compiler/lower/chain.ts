@@ -47,7 +47,8 @@ export function stepMixPlan(ii: InterdependenceSpec, width: number, opts: LowerO
     banded: batch * diags.length * L * width * 3 + OP_COST * 4 * diags.length,
     dense: batch * L * L * width + 2 * L * L + OP_COST * 3,
   };
-  const form: StepMixForm = opts.opt === false ? 'dense' : costs.banded < costs.dense ? 'banded' : 'dense';
+  const forced = opts.mixForm === 'banded' || opts.mixForm === 'dense' ? opts.mixForm : undefined;
+  const form: StepMixForm = forced ?? (opts.opt === false ? 'dense' : costs.banded < costs.dense ? 'banded' : 'dense');
   return { form, costs };
 }
 

@@ -44,7 +44,8 @@ function planOf(a: SparseMatrix, width: number, opts: LowerOptions) {
     dense: N * N * width + FLOAT_READ_COST * N * N + OP_COST * 2,
     sparse: 3 * N * K * width + FLOAT_READ_COST * 2 * N * K + OP_COST * 3,
   };
-  const form: GraphMixForm = opts.opt === false ? 'dense' : costs.sparse < costs.dense ? 'sparse' : 'dense';
+  const forced = opts.mixForm === 'sparse' || opts.mixForm === 'dense' ? opts.mixForm : undefined;
+  const form: GraphMixForm = forced ?? (opts.opt === false ? 'dense' : costs.sparse < costs.dense ? 'sparse' : 'dense');
   return { form, costs, nnz, maxInDegree: K, cols };
 }
 

@@ -23,6 +23,8 @@ export interface LowerOptions {
   batchHint?: number;
   /** Use this form wherever it applies, whatever the cost (tests of every factored lowering). */
   force?: import('./cost.js').FabricationForm;
+  /** Use this form for chain step mixing / graph row mixing wherever it applies (tests of every form). */
+  mixForm?: 'dense' | 'sparse' | 'banded';
 }
 
 export function lowerModel(spec: ModelSpec, ws: WeightSource, opts: LowerOptions = {}): Graph {

@@ -292,6 +292,7 @@ function buildLayer(ctx: Ctx, v: Component, index: number, prefix: string): Laye
       // tinybig: [head] * width (one shared head), mean head fusion (rpn2-topological §4.2, §6.2, §6.3)
       const { width, ...headOpts } = o;
       const h = derived(v, { kind: 'head', type: v.type.replace(/_layer$/, '_head'), options: headOpts });
+      copyPropSpans(o, h.options as object); // errors in the head point at the layer's options
       headComps = Array.from({ length: width as number }, () => h);
       shared = true;
       break;

@@ -5,6 +5,7 @@
  * (nodes, links, graph objects, graph files) into a TopologySpec. Used by compiler/spec/build.ts.
  */
 import type { Component } from '../dsl/component.js';
+import { copyPropSpans } from '../spans.js';
 import { TopologyError, chainLinks, graphLinks, type NodeId } from './topology.js';
 import type { TopologySpec } from './types.js';
 
@@ -35,6 +36,13 @@ export interface Helpers {
   derived(from: Component, c: Component): Component;
   /** Read a graph file (relative to the model file); throws Error with the reason. */
   readGraphFile?: (rel: string) => { nodes: NodeId[]; links: [NodeId, NodeId][]; directed?: boolean };
+}
+
+/** A component made from the user's `from`: errors about an option point at the user's option (spans copied). */
+function derive(h: Helpers, from: Component, c: Component): Component {
+  const out = h.derived(from, c);
+  copyPropSpans(from.options as object, out.options as object);
+  return out;
 }
 
 /** Resolve a chain or graph function's structure (options of the function component). Throws TopologyError. */
@@ -141,8 +149,8 @@ export function topologicalHeadOptions(v: Component, h: Helpers): Opts {
     h: o.h, accumulative: o.accumulative, c: o.c, interdependenceType: 'instance', requireParameters: o.requireParameters,
   };
   const fn = v.type === 'graph_bilinear_interdependence_head'
-    ? mk('interdependence', GRAPH_BILINEAR, { ...graphOpts, variant, withLorrInterdependence: o.withLorrInterdependence, withDualLphmInterdependence: o.withDualLphmInterdependence, rInterdependence: o.rInterdependence })
-    : mk('interdependence', variant === 'pagerank' ? 'pagerank_multihop_graph_interdependence' : variant === 'multihop' ? 'multihop_graph_interdependence' : 'graph_interdependence', graphOpts);
+    ? derive(h, v, { kind: 'interdependence', type: GRAPH_BILINEAR, options: { ...graphOpts, variant, withLorrInterdependence: o.withLorrInterdependence, withDualLphmInterdependence: o.withDualLphmInterdependence, rInterdependence: o.rInterdependence } })
+    : derive(h, v, { kind: 'interdependence', type: variant === 'pagerank' ? 'pagerank_multihop_graph_interdependence' : variant === 'multihop' ? 'multihop_graph_interdependence' : 'graph_interdependence', options: graphOpts });
   return { ...common, instanceInterdependence: fn, outputProcessFunctions: outputList(o, proc, o.n as number, 'LogSoftmax') };
 }
 
@@ -156,7 +164,7 @@ export function chainHeadFunction(v: Component, h: Helpers): Component {
       : o.withMultihop
         ? 'multihop_chain_interdependence'
         : 'chain_interdependence';
-  return h.derived(v, {
+  return derive(h, v, {
     kind: 'interdependence', type, options: {
       chainLength: o.chainLength, biDirectional: o.biDirectional, selfDependence: o.selfDependence, selfScaling: o.selfScaling,
       h: o.h, accumulative: o.accumulative, normalization: false, normalizationMode: 'row', interdependenceType: 'instance',
@@ -173,7 +181,7 @@ export function rnnLayers(v: Component, h: Helpers): Component[] {
   const recon = { withDualLphm: o.withDualLphm, withLorr: o.withLorr, r: o.r, enableBias: o.enableBias, withResidual: o.withResidual, channelNum: o.channelNum, width: o.width };
   for (let i = 0; i + 2 < dims.length; i++) {
     const [m, n] = [dims[i], dims[i + 1]];
-    const perceptron = h.derived(v, {
+    const perceptron = derive(h, v, {
       kind: 'layer', type: 'perceptron_layer', options: {
         m, n, ...recon, withBspline: o.withBspline, withTaylor: o.withTaylor, d: o.d, withHybridExpansion: o.withHybridExpansion,
         withBatchNorm: false, withRelu: true, withSoftmax: false, withDropout: false, p: o.p,
@@ -181,7 +189,7 @@ export function rnnLayers(v: Component, h: Helpers): Component[] {
     });
     stepInfo.set(perceptron, { steps: L });
     layers.push(perceptron);
-    layers.push(h.derived(v, {
+    layers.push(derive(h, v, {
       kind: 'layer', type: 'chain_interdependence_layer', options: {
         m: n, n, chainLength: L, ...recon, biDirectional: o.biDirectional, withMultihop: o.withMultihop, h: o.h, accumulative: o.accumulative,
         withInverseApprox: o.withInverseApprox, withExponentialApprox: o.withExponentialApprox, selfDependence: o.selfDependence, selfScaling: o.selfScaling,
@@ -190,7 +198,7 @@ export function rnnLayers(v: Component, h: Helpers): Component[] {
     }));
   }
   const regression = v.type === 'regression_rnn';
-  const out = h.derived(v, {
+  const out = derive(h, v, {
     kind: 'layer', type: 'perceptron_layer', options: {
       m: regression ? dims[dims.length - 2] * L : dims[dims.length - 2], n: dims[dims.length - 1], ...recon,
       withBspline: o.withBspline, withTaylor: o.withTaylor, d: o.d, withHybridExpansion: o.withHybridExpansion,
@@ -215,7 +223,7 @@ export function graphModelLayers(v: Component, h: Helpers): Component[] {
   return dims.slice(0, -1).map((m, i) => {
     const n = dims[i + 1];
     const hidden = n !== last;
-    return h.derived(v, {
+    return derive(h, v, {
       kind: 'layer', type, options: {
         ...rest, m, n,
         withBatchNorm: hidden && (o.withBatchNorm as boolean), withRelu: hidden && (o.withRelu as boolean), withDropout: hidden && (o.withDropout as boolean),

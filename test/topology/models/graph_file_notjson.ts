@@ -1,0 +1,3 @@
+import { gcn } from 'rpnc';
+
+export default gcn({ dims: [4, 3], graphFilePath: './graphs/broken.json' });

@@ -43,6 +43,7 @@ export interface ChainInterdependenceOptions {
 }
 const NORM_MODES = ['row', 'column', 'row_column'];
 const TYPES = ['attribute', 'attribute_interdependence', 'column', 'right', 'instance', 'instance_interdependence', 'row', 'left'];
+/** Option schema shared by the chain interdependence functions. */
 export const chainFunctionSchema: Schema = {
   ...common,
   b: [is.optional(is.posInt), undefined],

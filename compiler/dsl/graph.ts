@@ -191,6 +191,7 @@ export interface GcnOptions extends Omit<GraphInterdependenceHeadOptions, 'm' | 
   dims: readonly number[];
   width?: number;
 }
+/** Options of `gat`: gcn's plus the bilinear matrix's fabrication. */
 export interface GatOptions extends GcnOptions {
   withDualLphmInterdependence?: boolean;
   withLorrInterdependence?: boolean;

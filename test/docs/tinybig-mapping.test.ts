@@ -49,7 +49,7 @@ function tinybigClass(name: string, f: (o: unknown) => { kind: string; type: str
     } catch (e) {
       const m = /needs option '(\w+)'/.exec((e as Error).message);
       if (!m) throw new Error(`${name}: ${(e as Error).message}`);
-      opts[m[1]] = ['heads', 'layers', 'dims', 'channelNums', 'fcDims', 'compositionFunctions'].includes(m[1]) ? [] : 1;
+      opts[m[1]] = ['heads', 'layers', 'dims', 'channelNums', 'fcDims', 'compositionFunctions', 'nodes', 'links'].includes(m[1]) ? [] : 1;
     }
   }
   throw new Error(`${name}: too many required options`);

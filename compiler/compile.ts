@@ -15,6 +15,7 @@ import { encodeModel, modelProto } from './onnx/emit.js';
 import { type Precision, toFloat16 } from './onnx/fp16.js';
 import { EXTERNAL_DATA_THRESHOLD, inlineTensorBytes } from './onnx/external-data.js';
 import { buildModelSpec } from './spec/build.js';
+import type { LowerOptions } from './lower/index.js';
 import { readGraphFile } from './frontend/graph-file.js';
 import { checkDerivedExtras } from './spec/extras.js';
 import { batchNormParams, parameterManifest } from './spec/params.js';
@@ -178,12 +179,12 @@ export function batchNormWarnings(spec: ModelSpec, store: WeightStore): Diagnost
 }
 
 /** The fabrication strategy with its defaults: optimised, for speed, at the model's fixed batch (instance interdependence) or 1. */
-export function strategyOf(spec: ModelSpec, opts: Pick<CompileOptions, 'opt' | 'optimize' | 'batchHint'>): { opt: boolean; optimize: 'speed' | 'size'; batchHint: number } {
-  return { opt: opts.opt ?? true, optimize: opts.optimize ?? 'speed', batchHint: opts.batchHint ?? spec.batch ?? 1 };
+export function strategyOf(spec: ModelSpec, opts: Pick<CompileOptions, 'opt' | 'optimize' | 'batchHint'> & { mixForm?: LowerOptions['mixForm'] }): { opt: boolean; optimize: 'speed' | 'size'; batchHint: number; mixForm?: LowerOptions['mixForm'] } {
+  return { opt: opts.opt ?? true, optimize: opts.optimize ?? 'speed', batchHint: opts.batchHint ?? spec.batch ?? 1, ...(opts.mixForm ? { mixForm: opts.mixForm } : {}) };
 }
 
 /** Validated spec + weights -> ONNX: lowering, weight checks, passes (folding ψ(w)), emission. Throws `DiagnosticError`. */
-export function compileSpec(spec: ModelSpec, store: WeightStore, opts: CompileOptions & { sourceText?: string; modelPath?: string } = {}): CompileResult {
+export function compileSpec(spec: ModelSpec, store: WeightStore, opts: CompileOptions & { sourceText?: string; modelPath?: string; /** tests: force a chain/graph mixing form */ mixForm?: LowerOptions['mixForm'] } = {}): CompileResult {
   let t = performance.now();
   const phase = (name: CompilePhase, detail: () => string): void => {
     if (opts.onPhase) opts.onPhase(name, performance.now() - t, detail());

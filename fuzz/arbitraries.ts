@@ -2,7 +2,8 @@
  * fast-check arbitraries of VALID rpnc models (fuzz/describe.ts describes the AST): random layers and
  * heads (expansions — nested / extended sometimes —, reconciliations, remainders, channel numbers,
  * processing functions, channel and head fusions, attribute interdependences), tinybig's built-in
- * layers and models, and grid heads with random grid shapes, patch shapes, packings and strides.
+ * layers and models, grid heads with random grid shapes, patch shapes, packings and strides, and chain / graph
+ * models on random chains and graphs.
  *
  * Every choice is made so that the model is valid by construction (widths chain, p | n, q | D, …) and
  * numerically tame, so that float32 tolerances mean something:
@@ -615,6 +616,56 @@ function instanceCase(): Arb<FuzzCase> {
   });
 }
 
+/**
+ * Chain and graph models (rpn2-topological): chain heads / layers and rnn on 2–6 steps (any batch), graph heads,
+ * graph-bilinear (GAT) heads, gcn and gat on random graphs of 2–7 nodes (the batch is the node count).
+ */
+export function topologyCase(): Arb<FuzzCase> {
+  const chainFlags = {
+    biDirectional: maybe(fc.boolean()), withMultihop: maybe(fc.boolean()), h: maybe(int(0, 3)), accumulative: maybe(fc.boolean()),
+    withInverseApprox: maybe(fc.boolean(), 3), withExponentialApprox: maybe(fc.boolean(), 3), selfDependence: maybe(fc.boolean()), selfScaling: maybe(pick(0.5, 2)),
+    withLorr: maybe(fc.boolean()), withDualLphm: maybe(fc.boolean(), 3), r: maybe(int(1, 2)), enableBias: maybe(fc.boolean()), withResidual: maybe(fc.boolean()),
+    withRelu: maybe(fc.boolean()), withSoftmax: maybe(fc.boolean()),
+  };
+  const chain = fc.record({ L: int(2, 6), m: int(1, 5), n: int(1, 5), kind: int(0, 2), rnnKind: pick('rnn', 'regressionRnn'), width: maybe(int(2, 3), 3), dims: fc.array(int(1, 5), { minLength: 2, maxLength: 3 }), rows, seed, inputSeed: seed, o: fc.record(chainFlags) })
+    .map(({ L, m, n, kind, rnnKind, width, dims, o, ...c }) => ({
+      model: kind === 0 ? call('chainInterdependenceHead', { m, n, chainLength: L, ...o })
+        : kind === 1 ? call('chainInterdependenceLayer', { m, n, chainLength: L, width, ...o })
+        : call(rnnKind, { chainLength: L, dims, ...o }),
+      ...c,
+    }));
+  const graphArb = int(2, 7).chain((N) =>
+    fc.record({
+      N: fc.constant(N),
+      links: fc.uniqueArray(fc.tuple(int(0, N - 1), int(0, N - 1)), { minLength: 1, maxLength: 2 * N, selector: ([a, b]) => `${a},${b}` }),
+      strings: fc.boolean(),
+    }),
+  );
+  const graphFlags = {
+    directed: maybe(fc.boolean()), withMultihop: maybe(fc.boolean()), h: maybe(int(1, 3)), accumulative: maybe(fc.boolean()), withPagerank: maybe(fc.boolean(), 3), c: maybe(pick(0.15, 0.5)),
+    normalization: maybe(fc.boolean()), normalizationMode: maybe(pick('row', 'column', 'row_column')), selfDependence: maybe(fc.boolean()),
+    withLorr: maybe(fc.boolean()), withDualLphm: maybe(fc.boolean(), 3), r: maybe(int(1, 2)), enableBias: maybe(fc.boolean()), withResidual: maybe(fc.boolean()),
+    withRelu: maybe(fc.boolean()), withSoftmax: maybe(fc.boolean()), withDropout: maybe(fc.boolean()), channelNum: maybe(int(2, 3), 3),
+    withLorrInterdependence: maybe(fc.boolean()), withDualLphmInterdependence: maybe(fc.boolean(), 3), rInterdependence: maybe(int(1, 2)),
+  };
+  const graph = fc.record({ g: graphArb, kind: int(0, 3), m: int(1, 5), n: int(1, 5), dims: fc.array(int(1, 5), { minLength: 2, maxLength: 3 }), seed, inputSeed: seed, o: fc.record(graphFlags) })
+    .map(({ g, kind, m, n, dims, o, ...c }) => {
+      const id = (i: number) => (g.strings ? `v${i}` : i);
+      const nodes = Array.from({ length: g.N }, (_, i) => id(i));
+      const links = g.links.map(([a, b]) => [id(a), id(b)]);
+      const { withLorrInterdependence, withDualLphmInterdependence, rInterdependence, ...flags } = o;
+      // PageRank inverts I − (1−c)·A: only a normalized A keeps it well-conditioned (an unnormalized one can be singular)
+      const plain = flags.withPagerank ? { ...flags, normalization: true, normalizationMode: flags.normalizationMode === 'row_column' ? 'column' : flags.normalizationMode } : flags;
+      const bilinear = { withLorrInterdependence, withDualLphmInterdependence, rInterdependence };
+      const model = kind === 0 ? call('graphInterdependenceHead', { m, n, nodes, links, ...plain })
+        : kind === 1 ? call('graphBilinearInterdependenceHead', { m, n, nodes, links, ...plain, ...bilinear })
+        : kind === 2 ? call('gcn', { dims, nodes, links, ...plain })
+        : call('gat', { dims, nodes, links, ...plain, ...bilinear });
+      return { model, rows: g.N, ...c };
+    });
+  return fc.oneof(chain, graph);
+}
+
 /** A full fuzz case: a valid model, a batch size and the seeds of weights and input. */
 export function fuzzCase(): Arb<FuzzCase> {
   const model = fc.oneof(
@@ -626,6 +677,6 @@ export function fuzzCase(): Arb<FuzzCase> {
   );
   // BatchNorm with batch statistics needs two rows (torch raises on one; the reference interpreter too)
   const plain = fc.record({ model, rows, seed, inputSeed: seed });
-  return fc.oneof({ weight: 12, arbitrary: plain }, { weight: 1, arbitrary: instanceCase() })
+  return fc.oneof({ weight: 12, arbitrary: plain }, { weight: 1, arbitrary: instanceCase() }, { weight: 2, arbitrary: topologyCase() })
     .map((c) => (c.rows < 2 && JSON.stringify(c.model).includes('"batchNorm1d"') ? { ...c, rows: 2 } : c));
 }

@@ -115,17 +115,21 @@ export async function checkModelFile(file: string, c: { rows: number; seed: numb
   } catch (e) {
     throw new Mismatch(`the front end / validation refused a model the generator thinks valid: ${describeError(e)}`);
   }
-  const compile = (fold: boolean) => {
+  const compile = (fold: boolean, mixForm?: 'dense' | 'sparse' | 'banded') => {
     try {
-      return compileSpec(spec, seededWeights(spec, c.seed), { sourceText, fold });
+      return compileSpec(spec, seededWeights(spec, c.seed), { sourceText, fold, mixForm });
     } catch (e) {
-      throw new Mismatch(`compiling (fold: ${fold}) failed: ${describeError(e)}`);
+      throw new Mismatch(`compiling (fold: ${fold}${mixForm ? `, ${mixForm} mixing` : ''}) failed: ${describeError(e)}`);
     }
   };
   const folded = compile(true);
   const again = compile(true);
   if (Buffer.compare(Buffer.from(folded.onnx), Buffer.from(again.onnx)) !== 0) throw new Mismatch('compiling twice gave different ONNX bytes');
   const unfolded = compile(false);
+  // chain / graph models: every mixing form (the cost model picks one; the others must agree too)
+  const heads = spec.layers.flatMap((l) => l.heads);
+  const forms = heads.some((h) => h.steps) ? (['banded', 'dense'] as const) : heads.some((h) => h.instanceInterdependence?.topology) ? (['sparse', 'dense'] as const) : [];
+  const variants = forms.map((f) => [`onnxruntime ${f} mixing`, compile(true, f)] as const);
 
   const input = { shape: [c.rows, spec.m], data: inputBatch(c.rows, spec.m, c.inputSeed) };
   let ref: Float32Array;
@@ -135,7 +139,7 @@ export async function checkModelFile(file: string, c: { rows: number; seed: numb
     throw new Mismatch(`the reference interpreter failed: ${describeError(e)}`);
   }
   const sens = sensitivity(spec, seededWeights(spec, c.seed), input.data, c.rows, ref);
-  for (const [name, r] of [['onnxruntime', folded], ['onnxruntime fold: false', unfolded]] as const) {
+  for (const [name, r] of [['onnxruntime', folded], ['onnxruntime fold: false', unfolded], ...variants] as const) {
     let y: { shape: number[]; data: Float32Array };
     try {
       const s = await createSession(r.onnx, { intraOpNumThreads: 1 });

@@ -195,7 +195,7 @@ function expm(a: Float64Array, n: number): Float64Array {
 /**
  * The interdependence matrix A (size × size) of a resolved topology, §3.1 / §3.2:
  *   plain:       norm(Adj + s·I)
- *   multihop:    M₁^h, or Σ_{k=1..h} M₁^k (column-normalized for a bi-directional chain)
+ *   multihop:    M₁^h, or Σ_{k=1..max(h,1)} M₁^k (column-normalized for a bi-directional chain; tinybig's sum is M₁ for h = 0)
  *   inverse:     (I − norm(Adj))⁻¹, or colnorm(Σ_{k=1}^{L−1} norm(Adj)^k) for a bi-directional chain
  *   exponential: expm(norm(Adj))
  *   pagerank:    c·(I − (1−c)·norm(Adj))⁻¹
@@ -212,7 +212,7 @@ export function topologyMatrix(t: TopologySpec): SparseMatrix {
     case 'plain':
       return base;
     case 'multihop': {
-      if (t.h === 0) return identity(n);
+      if (t.h === 0 && !t.accumulative) return identity(n); // matrix_power(M, 0) = I; accumulative_matrix_power(M, 0) = M (its loop starts at k = 2)
       let power = base;
       const sum = empty(n);
       addInto(sum, base);

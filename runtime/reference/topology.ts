@@ -96,7 +96,7 @@ export function topologyA(t: TopologySpec): Mat {
     case 'multihop': {
       if (!t.accumulative) return power(M, t.h);
       let sum = zeros(n, n);
-      for (let k = 1; k <= t.h; k++) sum = plus(sum, power(M, k));
+      for (let k = 1; k <= Math.max(t.h, 1); k++) sum = plus(sum, power(M, k)); // tinybig's accumulative_matrix_power starts from M¹, also for h = 0
       return biChain ? normalize(sum, 'column') : sum;
     }
     case 'inverse': {

@@ -30,6 +30,12 @@ describe('differential fuzzing (quick)', () => {
     expect(result.numRuns).toBe(RUNS);
   }, 180_000);
 
+  it('the generator draws chain and graph models (heads, layers, rnn, gcn, gat) on random chains and graphs', () => {
+    const text = fc.sample(fuzzCase(), { numRuns: 400, seed: SEED }).map((c) => JSON.stringify(c.model)).join('\n');
+    for (const fn of ['chainInterdependenceHead', 'chainInterdependenceLayer', 'graphInterdependenceHead', 'graphBilinearInterdependenceHead', 'gcn', 'gat']) expect(text).toContain(`"${fn}"`);
+    expect(text).toMatch(/"rnn"|"regressionRnn"/);
+  });
+
   it('a failing case is reduced structurally and stays failing', async () => {
     // A stand-in failure ("any model with a Taylor expansion mismatches") exercises the reducer alone.
     const cases = fc.sample(fuzzCase(), { numRuns: 400, seed: SEED }).filter((c) => JSON.stringify(c.model).includes('taylorExpansion'));

@@ -50,6 +50,10 @@ describe('chain matrices (rpn2-topological §3.1, L = 4, hand-derived)', () => {
   it('bi-directional without self dependence: S + Sᵀ', () => expectMatrix(chainA({ biDirectional: true, selfDependence: false }), [[0, 1, 0, 0], [1, 0, 1, 0], [0, 1, 0, 1], [0, 0, 1, 0]]));
   it('self scaling 0.5 on the diagonal', () => expectMatrix(chainA({ selfScaling: 0.5 }), [[0.5, 1, 0, 0], [0, 0.5, 1, 0], [0, 0, 0.5, 1], [0, 0, 0, 0.5]]));
   it('multihop h = 2 ignores self scaling (tinybig does not forward it)', () => expectMatrix(chainA({ withMultihop: true, h: 2, selfScaling: 0.25 }), [[1, 2, 1, 0], [0, 1, 2, 1], [0, 0, 1, 2], [0, 0, 0, 1]]));
+  it('multihop h = 0 is I; accumulative h = 0 is M (tinybig\'s accumulative_matrix_power starts from M¹)', () => {
+    expectMatrix(chainA({ withMultihop: true, h: 0 }), [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]);
+    expectMatrix(chainA({ withMultihop: true, h: 0, accumulative: true }), [[1, 1, 0, 0], [0, 1, 1, 0], [0, 0, 1, 1], [0, 0, 0, 1]]);
+  });
   it('multihop h = 2 accumulative: M + M² (no k = 0 term)', () => expectMatrix(chainA({ withMultihop: true, h: 2, accumulative: true }), [[2, 3, 1, 0], [0, 2, 3, 1], [0, 0, 2, 3], [0, 0, 0, 2]]));
   it('multihop h = 2 accumulative bi-directional: column-normalized, column 0 = [3, 3, 1, 0] / 7', () => {
     const a = chainA({ withMultihop: true, h: 2, accumulative: true, biDirectional: true });

@@ -56,6 +56,7 @@ export function formatReport(file: string, r: InspectReport): string {
       const header = ['head', 'expansion', 'reconciliation', 'remainder', 'm→D→n', 'ch', 'params', 'folded', 'FLOPs/sample', 'form', ''];
       const numeric = [true, false, false, false, false, true, true, true, true, false, false];
       lines.push(...table(header, l.heads.map(headRow), numeric).map((s) => '  ' + s));
+      for (const h of l.heads) if (h.mixing) lines.push(`  head ${h.head}: ${h.steps ? `runs on each of ${h.steps} steps; ` : ''}${h.mixing.what}: ${h.mixing.form} (${h.mixing.detail})`);
       if (l.fusionParamsBefore || l.fusionParamsAfter) lines.push(`  head fusion: ${num(l.fusionParamsBefore)} params, ${num(l.fusionParamsAfter)} folded, ${num(l.fusionFlopsPerSample)} FLOPs/sample`);
     }
     lines.push('');

@@ -10,6 +10,10 @@
  *
  * FLOPs count multiply-adds of matrix products as 2 (elementwise expansion work is not counted).
  */
+import { stepMixPlan } from './lower/chain.js';
+import { graphMixPlan } from './lower/graph.js';
+import type { LowerOptions } from './lower/index.js';
+import { GRAPH_BILINEAR } from './spec/topological.js';
 import onnxProto from 'onnx-proto';
 import type { Dim, Graph, Node } from '../ir/graph.js';
 import { tensorBytes } from '../ir/tensor.js';
@@ -58,6 +62,10 @@ export interface HeadReport {
   flopsPerSample: number;
   /** Fabrication form: 'dense', a factored form ('lorr-factored', …), or 'none'. */
   form: string;
+  /** Chain heads: the steps per row (the head runs on every step). */
+  steps?: number;
+  /** Chain / graph heads: how the steps or node rows are mixed and the form the cost model chose. */
+  mixing?: { what: string; form: string; detail: string };
 }
 
 /** One layer in an `InspectReport`. */
@@ -152,6 +160,23 @@ function aliasKeys(spec: ModelSpec, keys: Iterable<string>): Set<string> {
   return new Set([...keys].filter((k) => prefixes.some((p) => k.startsWith(p))));
 }
 
+/** How a chain / graph head mixes its steps or node rows, and the form lower/chain.ts / lower/graph.ts pick. */
+function mixingOf(h: HeadSpec, opts: LowerOptions): { mixing?: HeadReport['mixing'] } {
+  const width = h.reconciliation && h.n < h.D ? h.n : h.D; // the narrower side, as lower/head.ts
+  const si = h.stepInterdependence;
+  if (si?.topology) {
+    const p = stepMixPlan(si, width, opts);
+    return { mixing: { what: `chain A ${si.topology.size}×${si.topology.size} (${si.topology.variant}) over the steps`, form: opts.opt === false ? 'dense' : p.form, detail: `on width ${width}` } };
+  }
+  const ii = h.instanceInterdependence;
+  if (ii?.type === GRAPH_BILINEAR) return { mixing: { what: `GAT attention over the ${ii.b} node rows, from x at run time`, form: 'attention', detail: 'Âᵀ = masked row softmax of Gᵀ ⊙ X·W_bᵀ·Xᵀ' } };
+  if (ii?.topology) {
+    const p = graphMixPlan(ii, width, opts);
+    return { mixing: { what: `${ii.topology.structure} A ${ii.topology.size}×${ii.topology.size} (${ii.topology.variant}) over the rows`, form: p.form, detail: `${p.nnz} non-zeros, in-degree ≤ ${p.maxInDegree}, on width ${width}` } };
+  }
+  return {};
+}
+
 /** Per layer and head: components, widths, parameters before/after folding, FLOPs, fabrication form. */
 export function describeLayers(
   spec: ModelSpec,
@@ -175,7 +200,8 @@ export function describeLayers(
       // without folding the model stores the parameter rows and fabricates W at run time
       const stored = !rec || !c ? 0 : opts.fold === false ? (h.grid ? 1 : h.channelNum) * rec.l : c.storedParams;
       const form = !rec || !c ? 'none' : opts.fold === false ? 'unfolded' : c.form;
-      const fabFlops = !rec || !c ? 0 : c.flopsPerSample * positions;
+      const steps = h.steps ?? layer.steps ?? 1; // chain heads and rnn's per-step layers run on every step of a row
+      const fabFlops = !rec || !c ? 0 : c.flopsPerSample * positions * steps;
       const bias = rec && h.bias ? h.n : 0;
       const rem = (h.remainder.weight ? h.n * h.m : 0) + (h.remainder.bias ? h.n : 0);
       const ai = h.attributeInterdependence;
@@ -201,9 +227,11 @@ export function describeLayers(
         processing: [...procNames(h.inputProcess), ...procNames(h.outputProcess)],
         positions,
         paramsBefore: under(h.prefix),
-        paramsAfter: stored + bias + rem + aiAfter + cf.after + norm,
-        flopsPerSample: fabFlops + (h.remainder.weight ? 2 * h.n * h.m : 0) + 2 * aiAfter + cf.flops,
+        paramsAfter: stored + bias + rem + aiAfter + cf.after + norm + (h.instanceInterdependence?.topology ? h.channelNum * h.instanceInterdependence.l : 0),
+        flopsPerSample: fabFlops + (h.remainder.weight ? 2 * h.n * h.m : 0) * steps + 2 * aiAfter + cf.flops,
         form,
+        ...(steps > 1 && { steps }),
+        ...mixingOf(h, strategyOf(spec, opts)),
       };
     });
     const hf = fusionSizes(layer.headFusion);
@@ -223,7 +251,9 @@ export function describeLayers(
 
 /** Per sample (symbolic dims such as batch count 1): 2 × multiply-adds of MatMul, Gemm and Conv nodes. */
 export function graphFlops(nodes: Node[]): number {
-  const elems = (shape: Dim[]) => shape.reduce<number>((a, d) => a * (typeof d === 'number' ? d : 1), 1);
+  // a symbolic dim counts 1 per sample, a product such as 'batch*150' (a chain's steps as rows) its numeric factors
+  const dim = (d: Dim) => (typeof d === 'number' ? d : d.split('*').reduce((a, f) => a * (/^\d+$/.test(f) ? Number(f) : 1), 1));
+  const elems = (shape: Dim[]) => shape.reduce<number>((a, d) => a * dim(d), 1);
   let total = 0;
   for (const n of nodes) {
     const a = n.inputs[0]?.shape;

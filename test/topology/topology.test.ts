@@ -212,3 +212,20 @@ describe('graph models run on exactly their N nodes', () => {
     expect(r.stderr).toMatch(/5/);
   });
 });
+
+describe("the README's graph examples", () => {
+  it('are in README.md verbatim, build, and give the same model from literal links and from the graph file', async () => {
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const outs: Float32Array[] = [];
+    for (const f of ['gcn-literal.ts', 'gcn-file.ts']) {
+      const text = fs.readFileSync(path.join(root, 'examples', f), 'utf8');
+      expect(readme).toContain(text);
+      const out = path.join(tmp, f.replace('.ts', '.onnx'));
+      const r = cliRun('build', path.join(root, 'examples', f), '-o', out, '--seed', '3');
+      expect(r.status, r.stderr).toBe(0);
+      const s = await createSession(fs.readFileSync(out));
+      outs.push((await runSession(s, { shape: [5, 8], data: Float32Array.from({ length: 40 }, (_, i) => Math.sin(i)) })).data);
+    }
+    expect(Array.from(outs[0])).toEqual(Array.from(outs[1]));
+  });
+});

@@ -14,11 +14,15 @@
  *    graph with only those MatMuls) against the model's achieved GFLOP/s.
  * Prints markdown tables and the targets of issue #5 (met / missed by how much); writes JSON.
  *
- * Usage: npm run bench [-- --cases p_mlp_lorr,p_kan] [--batches 1,64,256] [--runs 30] [--warmup 10]
+ * Chain and graph models (p_rnn, p_gcn, p_gcn_file) are also compared with tinybig eager: recorded times
+ * (bench/tinybig-eager.json), or timed in the same run with `--tinybig` (../shared/oracle/bench_tinybig.py).
+ *
+ * Usage: npm run bench [-- --cases p_mlp_lorr,p_kan] [--batches 1,64,256] [--runs 30] [--warmup 10] [--tinybig]
  *                      [--ep cpu|cuda|auto] [--device-id 0] [--json bench/results.json]
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import * as ort from 'onnxruntime-node';
 import { compileFile, loadSpec, type CompileResult } from '../compiler/compile.js';
 import { emitOnnx } from '../compiler/onnx/emit.js';
@@ -36,6 +40,7 @@ function arg(name: string, dflt: string): string {
   const i = args.indexOf(`--${name}`);
   if (i < 0) return dflt;
   const v = args[i + 1];
+  if (name === 'tinybig') return v === undefined || v.startsWith('--') ? 'yes' : v;
   if (v === undefined || v.startsWith('--')) fatal(`option --${name} needs a value`);
   return v;
 }
@@ -43,7 +48,7 @@ function fatal(msg: string): never {
   process.stderr.write(`bench: ${msg}\n`);
   process.exit(2);
 }
-const KNOWN = new Set(['cases', 'batches', 'runs', 'warmup', 'ep', 'device-id', 'json']);
+const KNOWN = new Set(['cases', 'batches', 'runs', 'warmup', 'ep', 'device-id', 'json', 'tinybig']);
 for (const a of args) if (a.startsWith('--') && !KNOWN.has(a.slice(2))) fatal(`unknown option ${a} (known: ${[...KNOWN].map((k) => '--' + k).join(', ')})`);
 const positiveInts = (name: string, s: string) =>
   s.split(',').map((v) => (/^\d+$/.test(v) && Number(v) > 0 ? Number(v) : fatal(`--${name} takes positive integers, got '${s}'`)));
@@ -60,6 +65,25 @@ const TOL = { atol: 1e-5, rtol: 1e-4 };
 const DATA_OF: Record<string, string> = { p_gcn_file: 'p_gcn' };
 /** tinybig eager times recorded by ../shared/oracle/bench_tinybig.py (chain/graph models: tinybig is the stronger baseline there). */
 const EAGER: Record<string, Record<string, number>> = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'tinybig-eager.json'), 'utf8'));
+let eagerSource = 'recorded by bench_tinybig.py (bench/tinybig-eager.json), not in this run';
+
+/**
+ * `--tinybig`: time tinybig eager itself in this run (../shared/oracle/bench_tinybig.py, Debian's torch, tinybig at
+ * $TINYBIG_SRC) on the chain / graph perf models, right before the ONNX sessions, instead of the recorded times.
+ */
+function timeTinybigEager(cases: string[], runs: number, warmup: number): void {
+  const oracle = path.resolve(root, '../shared/oracle');
+  const out = path.join(fs.mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'rpnc-eager-')), 'eager.json');
+  for (const c of cases) {
+    const bs = c === 'p_gcn' ? '2708' : batches.join(',');
+    const r = spawnSync('bash', ['-c', `source env.sh && /usr/bin/python3 bench_tinybig.py --casefile cases_perf_topological.py --goldens ../perf --only ${c} --batches ${bs} --warmup ${warmup} --runs ${runs} --out ${out}`], { cwd: oracle, encoding: 'utf8', env: process.env });
+    if (r.status !== 0) fatal(`--tinybig: bench_tinybig.py failed for ${c} (needs Debian's python3-torch and TINYBIG_SRC): ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`);
+    const res = JSON.parse(fs.readFileSync(out, 'utf8')).cases[c].batches as Record<string, { median_ms?: number }>;
+    EAGER[c] = Object.fromEntries(Object.entries(res).filter(([, v]) => v.median_ms !== undefined).map(([b, v]) => [b, v.median_ms!]));
+    if (c === 'p_gcn') EAGER.p_gcn_file = EAGER.p_gcn;
+  }
+  eagerSource = 'timed in this run by ../shared/oracle/bench_tinybig.py (tinybig eager, 2 threads), before the ONNX sessions';
+}
 
 function dataDir(c: string): string | undefined {
   c = DATA_OF[c] ?? c;
@@ -161,6 +185,7 @@ async function main(): Promise<void> {
   const all = fs.readdirSync(path.join(root, 'fixtures/perf')).filter((f) => f.endsWith('.ts') && !f.startsWith('_')).map((f) => f.replace(/\.ts$/, '')).sort();
   for (const w of wanted ? wanted.split(',') : []) if (!all.includes(w)) fatal(`unknown case '${w}' (known: ${all.join(', ')})`);
   const cases = all.filter((c) => !wanted || wanted.split(',').includes(c));
+  if (arg('tinybig', '') !== '') timeTinybigEager(['p_rnn', 'p_gcn'].filter((c) => cases.includes(c) || (c === 'p_gcn' && cases.includes('p_gcn_file'))), runs, warmup);
 
   if (ep !== 'cpu') {
     // strict / auto semantics of rpnc's own sessions (RPN5001 when CUDA cannot load)
@@ -254,7 +279,7 @@ async function main(): Promise<void> {
   }
   const eagerRows = rows.filter((r) => r.eagerMs !== undefined);
   if (eagerRows.length) {
-    console.log('\n## Chain and graph models against tinybig eager (recorded by bench_tinybig.py, not side by side)\n');
+    console.log(`\n## Chain and graph models against tinybig eager (${eagerSource})\n`);
     console.log('| case | batch | tinybig eager | torch export | rpnc | rpnc vs eager | rpnc vs export |');
     console.log('|---|---:|---:|---:|---:|---:|---:|');
     for (const r of eagerRows) console.log(`| ${r.case} | ${r.batch} | ${fmt(r.eagerMs!)} | ${fmt(r.torch.median)} | ${fmt(r.rpnc.median)} | **${x2(r.eagerMs! / r.rpnc.median)}** | ${x2(r.speedup)} |`);

@@ -251,7 +251,7 @@ export function unpickle(bytes: Uint8Array, opts: PickleOptions): PyValue {
   const popMark = (): PyValue[] => {
     const m = marks.pop();
     if (m === undefined) return malformed(op, 'no MARK to pop to');
-    const items = stack.splice(m) as PyValue[];
+    const items = stack.splice(m).slice(1) as PyValue[]; // without the MARK itself
     if (items.length > lim.containerSize) limit(op, `a container of ${items.length} elements (limit ${lim.containerSize})`);
     return items;
   };

@@ -144,3 +144,26 @@ describe("tinybig's graph pickles (graph.save)", () => {
     expectDiag(() => readTinybigGraphPickle(p, 'x.pkl'), 'RPN3530', "no 'nodes' key");
   });
 });
+
+describe('rpnc inspect <checkpoint> [--model]', () => {
+  it('lists keys, stored dtypes and shapes, and where each lands in the model', async () => {
+    const { describeCheckpoint } = await import('../../compiler/weights/checkpoint-report.js');
+    const { loadSpec } = await import('../../compiler/compile.js');
+    const plain = describeCheckpoint(fx('odd_checkpoint'));
+    expect(plain.format).toBe('torch.save');
+    expect(plain.entries.map((e) => [e.key, e.dtype, e.shape, e.elements])).toEqual([
+      ['empty', 'float32', [2, 0], 0], ['bn.num_batches_tracked', 'int64', [], 1], ['scalar', 'float32', [], 1],
+      ['whole', 'float32', [3, 4], 12], ['slice', 'float32', [2, 3], 6], ['column', 'float32', [3], 3],
+    ]);
+    const c = 'b_perceptron_layer_width2_shared_heads__bnbatch';
+    const r = describeCheckpoint(fx(`${c}_checkpoint`), loadSpec(path.join(modelsDir, `${c}.ts`)).spec);
+    expect(r.missing).toEqual([]);
+    expect(Object.fromEntries(r.entries.map((e) => [e.key, e.landsIn]))).toMatchObject({
+      'layers.0.heads.0.w': 'layers.0.heads.0: w',
+      'layers.0.heads.1.w': 'alias of layers.0.heads.0.w (shared head: must be equal)',
+    });
+    const wrong = describeCheckpoint(fx('m_mlp_taylor_lorr_checkpoint'), loadSpec(path.join(modelsDir, 'a_taylor_d3_lorr.ts')).spec);
+    expect(wrong.entries[0]).toMatchObject({ key: 'layers.0.heads.0.w', expected: [1, 82] });
+    expect(wrong.entries[1]!.landsIn).toContain('not used');
+  });
+});

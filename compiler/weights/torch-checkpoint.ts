@@ -112,12 +112,18 @@ export function torchGlobals(label: string): Map<string, ReduceHandler | null> {
 }
 
 /** What a file given to `--weights` (or as a graph) is, by its first bytes. */
-export type FileKind = 'torch-zip' | 'torch-legacy' | 'pickle' | 'other';
+export type FileKind = 'safetensors' | 'torch-zip' | 'torch-legacy' | 'pickle' | 'other';
 
 /** The magic number torch's legacy (non-zip) format pickles first: LONG1 0x1950a86a20f9469cfc6c. */
 const LEGACY_MAGIC = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
 
 export function sniffFile(bytes: Uint8Array): FileKind {
+  // safetensors first: a u64 header length that fits the file, then '{' (a header length like 0x0280
+  // starts with the bytes of a pickle's PROTO 2; a zip or a pickle never has '{' at byte 8 after a fitting length)
+  if (bytes.length >= 10 && bytes[8] === 0x7b) {
+    const n = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
+    if (n <= BigInt(bytes.length - 8)) return 'safetensors';
+  }
   if (isTorchZip(bytes)) return 'torch-zip';
   if (LEGACY_MAGIC.every((b, i) => bytes[i] === b)) return 'torch-legacy';
   if (isPickle(bytes)) return 'pickle';

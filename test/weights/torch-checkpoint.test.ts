@@ -26,7 +26,15 @@ describe('real torch.save files (torch 1.13, tinybig save_ckpt)', () => {
     expect(sniffFile(read('m_mlp_taylor_lorr_checkpoint'))).toBe('torch-zip');
     expect(sniffFile(read('mlp_legacy_checkpoint'))).toBe('torch-legacy');
     expect(sniffFile(read('g6_directed.pkl'))).toBe('pickle');
-    expect(sniffFile(fs.readFileSync(path.join(goldenDir, 'm_kan/weights.safetensors')))).toBe('other');
+    expect(sniffFile(fs.readFileSync(path.join(goldenDir, 'm_kan/weights.safetensors')))).toBe('safetensors');
+    expect(sniffFile(Buffer.from('not a checkpoint'))).toBe('other');
+    // a safetensors header of 0x0280 bytes starts with 0x80 0x02, like a pickle's PROTO 2: still safetensors
+    const st = Buffer.alloc(8 + 0x280 + 8, 0x20);
+    st.writeBigUInt64LE(0x280n);
+    st.write('{"__metadata__":{}}', 8);
+    expect([st[0], st[1]]).toEqual([0x80, 0x02]);
+    expect(sniffFile(st)).toBe('safetensors');
+    expect(readWeightFile.length).toBe(1);
   });
 
   const zips = Object.keys(expected).filter((f) => f !== 'mlp_legacy_checkpoint');

@@ -150,6 +150,14 @@ describe("tinybig's graph pickles (graph.save)", () => {
     // a pickled dict without 'nodes': protocol 2, {'directed': True}
     const p = Uint8Array.from([0x80, 2, 0x7d, 0x58, 8, 0, 0, 0, ...Buffer.from('directed'), 0x88, 0x73, 0x2e]);
     expectDiag(() => readTinybigGraphPickle(p, 'x.pkl'), 'RPN3530', "no 'nodes' key");
+    // no global at all is allowed in a graph pickle: not even the ones a checkpoint may use
+    expectDiag(() => readTinybigGraphPickle(fs.readFileSync(path.join(root, 'test/corpus/torch/plain_pickle.pkl')), 'evil.pkl'), 'RPN3511', "global 'os.system'", 'byte 2');
+    const od = Uint8Array.from([0x80, 2, 0x63, ...Buffer.from('collections\nOrderedDict\n'), 0x29, 0x52, 0x2e]);
+    expectDiag(() => readTinybigGraphPickle(od, 'od.pkl'), 'RPN3511', "'collections.OrderedDict'");
+    // two nodes on one index (a hand-edited graph): protocol 4, {'directed': False, 'nodes': {0: 0, 1: 0}, 'out_neighbors': {}}
+    const dup = Uint8Array.from([0x80, 4, 0x7d, 0x28, 0x8c, 8, ...Buffer.from('directed'), 0x89, 0x8c, 5, ...Buffer.from('nodes'), 0x7d, 0x28, 0x4b, 0, 0x4b, 0, 0x4b, 1, 0x4b, 0, 0x75,
+      0x8c, 13, ...Buffer.from('out_neighbors'), 0x7d, 0x75, 0x2e]);
+    expectDiag(() => readTinybigGraphPickle(dup, 'dup.pkl'), 'RPN3530', 'node 1 has index 0');
   });
 });
 

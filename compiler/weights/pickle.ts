@@ -140,6 +140,9 @@ const REFUSED_WHY: Record<string, string> = {
 const LATIN1 = new TextDecoder('latin1');
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
+const objectIds = new WeakMap<object, number>();
+let nextObjectId = 0;
+
 /** Canonical dict key of a hashable value (Python semantics for str / int / bool / None / tuples of them). */
 export function hashKey(v: PyValue): string {
   if (v === null) return 'N';
@@ -150,7 +153,10 @@ export function hashKey(v: PyValue): string {
   if (v instanceof PyBytes) return `b:${LATIN1.decode(v.data)}`;
   if (v instanceof PyTuple) return `t:(${v.items.map(hashKey).join(',')})`;
   if (v instanceof PyGlobal) return `g:${v.qualified}`;
-  return `o:${(v as PyObject).kind}:${Math.random()}`; // unhashable in Python: never equal
+  // other objects hash by identity in Python (a tensor as a key): equal only to themselves
+  let id = objectIds.get(v as object);
+  if (id === undefined) objectIds.set(v as object, (id = nextObjectId++));
+  return `o:${(v as PyObject).kind}:${id}`;
 }
 
 /** A short description of a value for messages. */
@@ -291,7 +297,6 @@ export function unpickle(bytes: Uint8Array, opts: PickleOptions): PyValue {
     push(memo.get(idx)!);
   };
 
-  let proto = 0;
   for (;;) {
     op = pos;
     if (pos >= bytes.length) malformed(op, 'the pickle ends without STOP (truncated?)');
@@ -300,7 +305,6 @@ export function unpickle(bytes: Uint8Array, opts: PickleOptions): PyValue {
       case 0x80: { // PROTO
         const v = u8();
         if (op !== 0 || v > 5) malformed(op, `unexpected PROTO ${v}`);
-        proto = v;
         break;
       }
       case 0x95: // FRAME: a length prefix only (the data follows inline)
@@ -310,7 +314,6 @@ export function unpickle(bytes: Uint8Array, opts: PickleOptions): PyValue {
         const v = pop();
         if (stack.length || marks.length) malformed(op, `STOP with ${stack.length} values still on the stack`);
         if (pos !== bytes.length) malformed(pos, `${bytes.length - pos} bytes after STOP`);
-        void proto;
         return v;
       }
       case 0x28: // MARK

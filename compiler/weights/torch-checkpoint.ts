@@ -279,7 +279,6 @@ function materialise(t: TensorRef, key: string, label: string, zip: TorchZip): F
     if (size[d]! !== 1 && stride[d] !== s) contiguous = false;
     s *= size[d]!;
   }
-  const { itemsize } = storage;
   if (storage.dtype === 'float32' && contiguous && LITTLE_ENDIAN_HOST && (base + offset * 4) % 4 === 0) {
     return new Float32Array(zip.bytes.buffer, base + offset * 4, count); // a view into the file: no copy
   }
@@ -289,7 +288,6 @@ function materialise(t: TensorRef, key: string, label: string, zip: TorchZip): F
     : storage.dtype === 'float64' ? (i) => dv.getFloat64(i * 8, true)
     : storage.dtype === 'float16' ? (i) => halfToFloat(dv.getUint16(i * 2, true))
     : (i) => new Float32Array(new Uint32Array([dv.getUint16(i * 2, true) << 16]).buffer)[0]!; // bfloat16
-  void itemsize;
   const out = new Float32Array(count);
   const idx = new Array<number>(size.length).fill(0);
   let src = offset;
@@ -342,14 +340,12 @@ export function readTinybigGraphPickle(bytes: Uint8Array, label: string): Tinybi
   if (!(nodes instanceof PyDict)) return bad(`'nodes' is ${describe(nodes)}, not a dict id → index`);
   const isId = (v: PyValue): v is number | string => typeof v === 'string' || (typeof v === 'number' && Number.isSafeInteger(v));
   const order: (number | string)[] = new Array(nodes.size);
-  const known = new Set<string>();
   for (const [id, index] of nodes.entries.values()) {
     if (!isId(id)) bad(`node id ${describe(id)} is not an int or a string`);
     if (!isNat(index) || index >= nodes.size || order[index] !== undefined) {
       bad(`node ${describe(id)} has index ${describe(index)}; the indices must be 0 … ${nodes.size - 1}, each once`);
     }
     order[index as number] = id as number | string;
-    known.add(`${typeof id}:${id}`);
   }
   const out = field('out_neighbors');
   if (!(out instanceof PyDict)) return bad(`'out_neighbors' is ${describe(out)}, not a dict`);
@@ -362,6 +358,5 @@ export function readTinybigGraphPickle(bytes: Uint8Array, label: string): Tinybi
       links.push([src as number | string, dst as number | string]);
     }
   }
-  void known;
   return { nodes: order, links, directed: directed as boolean };
 }

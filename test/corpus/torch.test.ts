@@ -128,4 +128,11 @@ describe('as real rpnc processes', () => {
     expect(fs.readdirSync(canaries)).toEqual([]);
     expect(fs.existsSync('/tmp/rpnc-zip-slip')).toBe(false);
   });
+
+  it("rpnc check on tinybig's save_ckpt file against the golden output", () => {
+    const c = 'm_mlp_taylor_lorr';
+    const r = spawnSync(process.execPath, [cli, 'check', path.join(root, 'fixtures/models', `${c}.ts`), '-w', path.join(root, 'fixtures/torch', `${c}_checkpoint`), '--golden', path.join(root, 'fixtures/golden', c, 'io.safetensors')], { cwd: tmp, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(r.status, r.stderr + r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/onnxruntime \(cpu\) vs golden +max abs [0-9.e-]+ +max rel [0-9.e-]+ +ok/);
+  });
 });

@@ -49,6 +49,7 @@ export const WeightCodes = {
   RPN3522: 'warning: float64 / float16 / bfloat16 tensors converted to float32',
   RPN3523: 'legacy (pre-1.6, non-zip) torch.save format: re-save it in the zip format',
   RPN3524: 'a pickle given as weights (not a torch.save archive)',
+  RPN3525: 'a tensor view that expands its storage (stride 0, overlapping strides) or copies beyond twice the file size',
   RPN3530: "a graph pickle that is not tinybig's graph dict (directed, nodes id → index, out_neighbors)",
   // seeded initialisation
   RPN3301: 'invalid random seed',

@@ -179,6 +179,9 @@ export function parseTorchCheckpoint(bytes: Uint8Array, label: string): TorchChe
   const tensors = new Map<string, SafeTensor>();
   const skipped: string[] = [];
   const converted: string[] = [];
+  // float32 tensors are views into the file; what must be copied (strided views, conversions) may not
+  // exceed twice the file's size: stride-0 or overlapping views could otherwise expand without bound
+  const budget = { left: 2 * bytes.length + (16 << 20) };
   const entries: TorchCheckpoint['entries'] = [];
   for (const [k, v] of root.entries.values()) {
     if (typeof k !== 'string') fail('RPN3521', `'${label}': state_dict key ${describe(k)} is not a string`, { hint: HINT });
@@ -200,7 +203,7 @@ export function parseTorchCheckpoint(bytes: Uint8Array, label: string): TorchChe
       });
     }
     if (t.storage.dtype !== 'float32') converted.push(`'${key}' (${t.storage.dtype})`);
-    const data = materialise(t, key, label, zip);
+    const data = materialise(t, key, label, zip, budget);
     const bad = firstNonFinite(data);
     if (bad >= 0) {
       fail('RPN3009', `'${label}': tensor '${key}' contains ${data[bad]} at index ${bad} (element [${unravel(bad, t.size).join(',')}] of shape [${t.size.join(',')}])`, {
@@ -256,7 +259,7 @@ function halfToFloat(h: number): number {
 }
 
 /** The tensor's values as float32, row-major, honouring offset and strides; bounds checked. */
-function materialise(t: TensorRef, key: string, label: string, zip: TorchZip): Float32Array {
+function materialise(t: TensorRef, key: string, label: string, zip: TorchZip, budget: { left: number }): Float32Array {
   const { storage, offset, size, stride } = t;
   const count = size.reduce((a, b) => a * b, 1);
   if (!Number.isSafeInteger(count)) fail('RPN3520', `'${label}': tensor '${key}' has an absurd shape [${size.join(',')}]`, { hint: HINT });
@@ -282,6 +285,12 @@ function materialise(t: TensorRef, key: string, label: string, zip: TorchZip): F
   if (storage.dtype === 'float32' && contiguous && LITTLE_ENDIAN_HOST && (base + offset * 4) % 4 === 0) {
     return new Float32Array(zip.bytes.buffer, base + offset * 4, count); // a view into the file: no copy
   }
+  if (count > storage.numel || count * 4 > budget.left) {
+    fail('RPN3525', `'${label}': tensor '${key}' (shape [${size.join(',')}], stride [${stride.join(',')}]) needs ${count} elements copied from storage '${storage.key}' of ${storage.numel}${count > storage.numel ? ' (a view that reads elements more than once: stride 0 or overlapping strides)' : ''}; rpnc copies at most twice the file's size (file offset ${t.at})`, {
+      hint: 'save plain tensors: {k: v.contiguous() for k, v in model.state_dict().items()}',
+    });
+  }
+  budget.left -= count * 4;
   const dv = new DataView(zip.bytes.buffer, base, rec.size);
   const read: (i: number) => number =
     storage.dtype === 'float32' ? (i) => dv.getFloat32(i * 4, true)

@@ -13,7 +13,7 @@
  * other or the central directory (overlapping entries are how zip bombs multiply data), a local header
  * that does not match its central entry, a CRC-32 mismatch (checked on the records actually read),
  * compressed or encrypted entries, names that are absolute, contain `..`, `.`, empty segments,
- * backslashes or control characters, duplicate names, and entries outside the archive's one top folder.
+ * backslashes or control characters (spaces and non-ASCII letters are fine: the top folder is the file's name), duplicate names, and entries outside the archive's one top folder.
  */
 import { fail } from '../diagnostics.js';
 
@@ -123,7 +123,7 @@ export function readTorchZip(bytes: Uint8Array, label: string): TorchZip {
     const next = p + 46 + nameLen + extraLen + commentLen;
     if (next > cdOffset + cdSize) bad(p, `central directory entry ${i} runs past the directory`);
     const rawName = bytes.subarray(p + 46, p + 46 + nameLen);
-    const name = new TextDecoder('latin1').decode(rawName);
+    const name = decodeName(rawName);
     // ZIP64 extra field: the 64-bit values, in this order, for the fields set to 0xFFFFFFFF.
     for (let e = p + 46 + nameLen; e + 4 <= p + 46 + nameLen + extraLen; ) {
       const id = u16(e);
@@ -147,7 +147,7 @@ export function readTorchZip(bytes: Uint8Array, label: string): TorchZip {
     }
     const bad3 = (what: string): never =>
       fail('RPN3503', `'${label}': entry name '${safe(name)}' ${what} (byte ${p})`, { hint: 'a torch.save archive holds only <folder>/data.pkl, <folder>/data/<key> and small records: this file was crafted or repacked' });
-    if (!/^[\x21-\x7e]+$/.test(name)) bad3('contains spaces, control or non-ASCII characters');
+    if (!name.length || /[\x00-\x1f\x7f]/.test(name)) bad3('is empty or contains control characters');
     if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) bad3('is an absolute path');
     if (name.includes('\\')) bad3('contains a backslash');
     const segs = name.split('/');
@@ -186,6 +186,15 @@ export function recordBytes(zip: TorchZip, entry: ZipEntry): Uint8Array {
     fail('RPN3501', `'${zip.label}' is not a valid torch.save archive: entry '${safe(entry.name)}' has CRC-32 ${hex(c)} but the directory says ${hex(entry.crc32)} (byte ${entry.dataOffset})`, { hint: RESAVE });
   }
   return data;
+}
+
+/** Entry names: UTF-8 (torch names the top folder after the file, which may not be ASCII), else Latin-1. */
+function decodeName(raw: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(raw);
+  } catch {
+    return new TextDecoder('latin1').decode(raw);
+  }
 }
 
 const hex = (n: number): string => `0x${n.toString(16).padStart(8, '0')}`;

@@ -188,6 +188,8 @@ add('value_not_tensor.pt', ckpt({ pkl: stateDict({ b: op.str('hello') }) }), ref
 add('storage_short.pt', ckpt({ w: f32(wv.slice(0, 5)) }), refused('RPN3520', 'has 20 bytes'));
 add('view_past_storage.pt', ckpt({ pkl: stateDict({ w: wTensor({ offset: 1 }) }) }), refused('RPN3520', 'reaches element 6'));
 add('stride_past_storage.pt', ckpt({ pkl: stateDict({ w: wTensor({ stride: [6, 2] }) }) }), refused('RPN3520', 'reaches element 10'));
+add('stride_zero_bomb.pt', ckpt({ pkl: stateDict({ w: wTensor({ size: [1, 1000000000], stride: [0, 0] }) }) }), refused('RPN3525', 'reads elements more than once'));
+add('zip_unicode_top_folder.pt', ckpt({ top: 'modèle checkpoint' }), { exit: 0 });
 add('storage_record_missing.pt', ckpt({ mutate: (es) => es.filter((e) => !e.name.endsWith('data/1')) }), refused('RPN3504', "no record 'archive/data/1'"));
 add('dtype_int64.pt', ckpt({ pkl: stateDict({ w: wTensor({ storage: 'LongStorage' }) }), w: [...f32(wv), ...f32(wv)] }), refused('RPN3008', 'int64'));
 add('value_nan.pt', ckpt({ w: f32([0.5, NaN, 1, 0, 0, 0]) }), refused('RPN3009', 'NaN at index 1'));

@@ -138,6 +138,25 @@ describe("tinybig's graph pickles (graph.save)", () => {
       directed: true,
     });
   });
+  // tinybig's own A for this graph (../shared/golden/n_graph_head_graph_file_path, from the same graph.save):
+  // column-normalised Adj + I (rpn2-topological.md §2.1, §6.1 defaults) built from what the reader returns
+  const sharedCase = path.resolve(root, '../shared/golden/n_graph_head_graph_file_path/extras.safetensors');
+  it.skipIf(!fs.existsSync(sharedCase))('gives the adjacency tinybig built from its pickle (n_graph_head_graph_file_path)', () => {
+    const g = readTinybigGraphPickle(read('g6_directed.pkl'), 'g6');
+    const N = g.nodes.length;
+    const index = new Map(g.nodes.map((id, i) => [id, i]));
+    const M = Array.from({ length: N }, (_, i) => Array.from({ length: N }, (_, j) => (i === j ? 1 : 0)));
+    for (const [s, t] of g.links) {
+      M[index.get(s)!]![index.get(t)!] = 1 + (s === t ? 1 : 0);
+      if (!g.directed) M[index.get(t)!]![index.get(s)!] = 1;
+    }
+    const colSum = Array.from({ length: N }, (_, j) => M.reduce((a, r) => a + r[j]!, 0) || 1);
+    const A = parseSafetensors(fs.readFileSync(sharedCase), 'extras').tensors.get('instance_interdependence.A')!;
+    expect(A.shape).toEqual([N, N]);
+    for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) expect(A.data[i * N + j]!, `A[${i},${j}]`).toBeCloseTo(M[i]![j]! / colSum[j]!, 6);
+    expect(g.directed).toBe(true); // a symmetric A would differ: tinybig used the stored flag
+    expect(A.data[0 * N + 1]).not.toBeCloseTo(A.data[1 * N + 0]!, 3);
+  });
   it('string ids, a self loop, a link from an unknown node dropped (as tinybig does), undirected', () => {
     expect(readTinybigGraphPickle(read('str_undirected.pkl'), 's')).toEqual({
       nodes: ['c', 'a', 'b'],

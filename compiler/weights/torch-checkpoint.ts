@@ -18,7 +18,8 @@
  * several tensors on one storage), bounds checked against the storage record. float32 contiguous
  * tensors are views into the file's bytes (no copy); float64 / float16 / bfloat16 are converted to
  * float32 with a warning (RPN3522) naming the keys; `*num_batches_tracked` (int64) is skipped, other
- * integer or bool tensors are refused (RPN3008). Storages saved from `cuda:N` or `mps` are read as CPU data.
+ * integer or bool tensors are refused (RPN3008). Storages saved from `cuda:N`, `mps` or another device are
+ * read as CPU data (the archive holds their bytes); `meta` storages (no data) are refused.
  */
 import { diag, fail, type Diagnostic } from '../diagnostics.js';
 import { describe, isPickle, PyDict, PyGlobal, PyTuple, unpickle, type PyObject, type PyValue, type ReduceHandler } from './pickle.js';
@@ -64,7 +65,8 @@ interface TensorRef extends PyObject {
 }
 
 const HINT = 'rpnc reads a torch.save of a state_dict (tensors only), never code: save `model.state_dict()`, not the model object';
-const LOCATIONS = /^(cpu|cuda(:\d+)?|mps(:\d+)?)$/;
+/** Device tags torch writes (`cpu`, `cuda:N`, `mps`, `xpu:N`, `hpu:N`, private backends): the bytes in the archive are CPU data either way. `meta` storages hold no data. */
+const LOCATIONS = /^(?!meta\b)[a-z][a-z0-9_]{0,31}(:\d{1,6})?$/;
 
 const isNat = (v: PyValue): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
@@ -229,7 +231,7 @@ function storageOf(pid: PyValue, at: number, label: string, zip: TorchZip, seen:
   if (kind !== 'storage') refuse(`of kind ${describe(kind!)}: only 'storage' is allowed`);
   if (!(type instanceof PyGlobal) || type.module !== 'torch' || !Object.hasOwn(STORAGES, type.name)) refuse(`names storage type ${describe(type!)}`);
   if (typeof key !== 'string' || !/^[0-9A-Za-z_.-]{1,64}$/.test(key)) refuse(`has storage key ${describe(key!)}`);
-  if (typeof location !== 'string' || !LOCATIONS.test(location)) refuse(`has location ${describe(location!)} (expected cpu, cuda:N or mps)`);
+  if (typeof location !== 'string' || !LOCATIONS.test(location)) refuse(`has location ${describe(location!)} (expected a device tag such as cpu, cuda:N or mps; meta tensors hold no data)`);
   if (!isNat(numel!)) refuse(`has element count ${describe(numel!)}`);
   const { dtype, itemsize } = STORAGES[(type as PyGlobal).name]!;
   const prev = seen.get(key as string);

@@ -137,7 +137,7 @@ add('good_torch2.pt', ckpt({ pkl: stateDict({ w: wTensor({ extraArg: true }), b:
 add('good_torch1.pt', ckpt({ byteorder: null, top: 'model_checkpoint', pkl: stateDict({ metadata: false }) }), { exit: 0 });
 add('good_zip64.pt', ckpt({ zipOpts: { zip64: true } }), { exit: 0 });
 add('good_no_descriptor.pt', ckpt({ mutate: (es) => es.map((e) => ({ ...e, flags: 0 })) }), { exit: 0 });
-add('good_parameter_cuda.pt', ckpt({ pkl: stateDict({ w: cat(op.global('torch._utils', '_rebuild_parameter'), op.mark, wTensor({ location: 'cuda:1' }), op.true, op.global('collections', 'OrderedDict'), op.emptyTuple, op.reduce, op.tuple, op.reduce), b: bTensor({ location: 'mps' }) }) }), { exit: 0 });
+add('good_parameter_cuda.pt', ckpt({ pkl: stateDict({ w: cat(op.global('torch._utils', '_rebuild_parameter'), op.mark, wTensor({ location: 'cuda:1' }), op.true, op.global('collections', 'OrderedDict'), op.emptyTuple, op.reduce, op.tuple, op.reduce), b: bTensor({ location: 'xpu:0' }) }) }), { exit: 0 });
 
 // code execution through globals: refused at the GLOBAL opcode, nothing imported
 add('os_system_reduce.pt', ckpt({ pkl: callGlobal('os', 'system', touch('os_system_reduce')) }), refused('RPN3511', "global 'os.system' is not allowed"));
@@ -167,6 +167,7 @@ add('unknown_opcode.pt', ckpt({ pkl: cat(op.proto(2), [0xff], op.stop) }), refus
 add('persid_text.pt', ckpt({ pkl: cat(op.proto(2), [0x50], ascii('0\n'), op.stop) }), refused('RPN3510', 'PERSID'));
 add('persid_kind.pt', ckpt({ pkl: stateDict({ w: wTensor({ kind: 'module' }) }) }), refused('RPN3512', "of kind \"module\""));
 add('persid_storage_type.pt', ckpt({ pkl: stateDict({ w: cat(op.global('torch._utils', '_rebuild_tensor_v2'), op.mark, op.mark, op.str('storage'), op.global('collections', 'OrderedDict'), op.str('0'), op.str('cpu'), op.int(6), op.tuple, op.binpersid, op.stop) }) }), refused('RPN3512', 'storage type collections.OrderedDict'));
+add('persid_location_meta.pt', ckpt({ pkl: stateDict({ w: wTensor({ location: 'meta' }) }) }), refused('RPN3512', 'meta tensors hold no data'));
 add('persid_location.pt', ckpt({ pkl: stateDict({ w: wTensor({ location: 'file:///etc/passwd' }) }) }), refused('RPN3512', 'location'));
 add('persid_key_path.pt', ckpt({ pkl: stateDict({ w: wTensor({ key: '../../w' }) }) }), refused('RPN3512', 'storage key'));
 add('persid_redeclared.pt', ckpt({ pkl: stateDict({ b: bTensor({ key: '0', numel: 2 }) }) }), refused('RPN3512', 'redeclares storage 0'));

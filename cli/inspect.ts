@@ -7,9 +7,12 @@ import { graphToDot, inspectModel, inspectOnnx, type HeadReport, type InspectRep
 import { writeFileAtomic } from '../compiler/weights/atomic.js';
 import { jsonDiagnostic, printJson, reportAndExit, usage } from './report.js';
 import { info, printDiagnostics } from './terminal.js';
+import { inspectCheckpointCommand } from './inspect-checkpoint.js';
 
 interface InspectOpts {
   weights?: string[];
+  /** With a checkpoint: the model file it is for. */
+  model?: string;
   seed: string;
   batchHint?: string;
   optimize: 'speed' | 'size';
@@ -79,6 +82,7 @@ export function formatReport(file: string, r: InspectReport): string {
 
 export async function inspectCommand(file: string, opts: InspectOpts): Promise<void> {
   const isOnnx = /\.onnx$/i.test(file);
+  if (!isOnnx && !/\.(ts|mts|cts)$/.test(file) && fs.existsSync(file) && fs.statSync(file).isFile()) return inspectCheckpointCommand(file, opts);
   if (!isOnnx && !/\.(ts|mts|cts)$/.test(file)) usage(`'${file}' is neither a model file (.ts) nor an ONNX file (.onnx)`, 'rpnc inspect model.ts  or  rpnc inspect model.onnx');
   const seed = intOption('--seed', opts.seed, 0);
   const batchHint = opts.batchHint === undefined ? undefined : intOption('--batch-hint', opts.batchHint, 1);
@@ -116,8 +120,9 @@ export function registerInspect(program: Command): void {
   program
     .command('inspect')
     .description('show what a model is made of: per head components, shapes, parameters, FLOPs, fabrication form; operators')
-    .argument('<model>', 'a model file (.ts) or an ONNX file (.onnx, from rpnc or any exporter)')
-    .option('-w, --weights <file...>', 'safetensors checkpoint(s) for a model file (default: seeded initialisation)')
+    .argument('<model>', 'a model file (.ts), an ONNX file (.onnx, from rpnc or any exporter), or a checkpoint (torch.save or safetensors)')
+    .option('--model <model.ts>', 'with a checkpoint: the model file it is for (shows where each tensor lands)')
+    .option('-w, --weights <file...>', 'checkpoint(s) for a model file: torch.save or safetensors (default: seeded initialisation)')
     .option('--seed <n>', 'seed of the initialisation when no --weights are given', '0')
     .option('--batch-hint <n>', "batch size the fabrication cost model plans for (default 1, or the model's fixed batch)")
     .addOption(new Option('--optimize <goal>', 'what the fabrication cost model minimises').choices(['speed', 'size']).default('speed'))
@@ -135,6 +140,7 @@ Examples:
   rpnc inspect model.ts --optimize size --batch-hint 64
   rpnc inspect model.ts --json > report.json
   rpnc inspect model.onnx                       # any ONNX file: operators, inputs/outputs, metadata
+  rpnc inspect ckpt/mlp_checkpoint --model model.ts   # a checkpoint: keys, dtypes, shapes, where each lands
   rpnc inspect model.ts --dot | dot -Tsvg > graph.svg`)
     .action(inspectCommand);
 }

@@ -42,7 +42,7 @@ program
   .description('compile a model file to ONNX (the reconciliation ψ(w) folded into constants)')
   .argument('<model.ts>', 'the model file (TypeScript DSL; its default export is the model)')
   .option('-o, --output <file>', 'output ONNX file (default: the model file with .onnx)')
-  .option('-w, --weights <file...>', 'safetensors checkpoint(s) with tinybig state_dict names (merged)')
+  .option('-w, --weights <file...>', 'checkpoint(s) with tinybig state_dict names: torch.save (save_ckpt) or safetensors, by content (merged)')
   .option('--seed <n>', 'seed of rpnc\'s deterministic initialisation when no --weights are given', '0')
   .option('--no-fold', 'keep the fabrication ψ(w) as ONNX operations instead of folding it')
   .option('--no-opt', 'no optimisations: the plain dense fabrication W, only constant folding and dead-code elimination')
@@ -62,6 +62,7 @@ Examples:
   rpnc build model.ts --precision fp16 -o m16.onnx  # float16 weights and compute, for --ep cuda
   rpnc build model.ts --external-data              # -> model.onnx + model.onnx.data
   rpnc build model.ts                              # -> model.onnx, seeded weights
+  rpnc build model.ts -w ckpt/mlp_checkpoint       # tinybig's save_ckpt file (torch.save), as it is
   rpnc build model.ts -w ckpt.safetensors -o m.onnx
   rpnc build model.ts --emit ir                    # print the optimised IR
   rpnc build model.ts --emit ir --after linear-fusion-folding   # the IR right after that pass
@@ -89,7 +90,7 @@ program
   .command('check')
   .description('compile, then compare ONNX Runtime, the reference interpreter and golden outputs')
   .argument('<model.ts>', 'the model file')
-  .option('-w, --weights <file...>', 'safetensors checkpoint(s)')
+  .option('-w, --weights <file...>', 'checkpoint(s): torch.save or safetensors')
   .option('--seed <n>', 'seed for initialisation (no --weights) and for the random input (no --golden)', '0')
   .option('-g, --golden <file>', 'golden io.safetensors with tensors "input" and "output" (e.g. from real tinybig)')
   .option('--batch <n>', "rows of the random input when no --golden is given (default 4, or the model's fixed batch)")

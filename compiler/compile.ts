@@ -222,7 +222,7 @@ export function compileSpec(spec: ModelSpec, store: WeightStore, opts: CompileOp
     model,
     spec,
     weights: store,
-    diagnostics: batchNormWarnings(spec, store),
+    diagnostics: [...store.warnings, ...batchNormWarnings(spec, store)],
   };
   phase('emit', () => {
     // A model beyond protobuf's 2 GB is only ever written with external data: do not encode it inline here.

@@ -34,6 +34,23 @@ export const WeightCodes = {
   RPN3208: 'tensor name not found (or ambiguous) in a .safetensors tensor file',
   RPN3209: 'tensor cannot be written in the requested format',
   RPN3210: 'NaN or infinite value in an input tensor',
+  // torch.save checkpoints and tinybig pickles (compiler/weights/torch-zip.ts, pickle.ts, torch-checkpoint.ts)
+  RPN3501: 'torch.save archive malformed: no end record, entries outside the file or overlapping, bad local header, CRC-32 mismatch',
+  RPN3502: 'torch.save archive entry compressed or encrypted (torch stores records uncompressed)',
+  RPN3503: 'torch.save archive entry name unsafe: absolute, `..`, backslash, control characters, duplicate, outside the top folder',
+  RPN3504: 'torch.save archive incomplete or unsupported: no data.pkl (e.g. a TorchScript archive), a missing storage record, big-endian byteorder',
+  RPN3510: 'pickle opcode refused (STACK_GLOBAL, INST, OBJ, NEWOBJ, EXT*, buffers, … or an opcode applied to an object it may not touch)',
+  RPN3511: 'pickle global refused: not in the allow-list (collections.OrderedDict, torch._utils._rebuild_tensor_v2 / _rebuild_parameter, torch.<T>Storage)',
+  RPN3512: "pickle persistent id refused: not ('storage', torch.<T>Storage, key, location, numel)",
+  RPN3513: 'pickle limit exceeded: memo size, nesting depth, stack, string or container size, total values',
+  RPN3514: 'pickle malformed: truncated, stack underflow, unknown memo entry, bytes after STOP, bad arguments to an allowed function',
+  RPN3520: 'a tensor reaches beyond its storage, or a storage record is shorter than declared',
+  RPN3521: 'the checkpoint is not a state_dict (a dict of str → tensor)',
+  RPN3522: 'warning: float64 / float16 / bfloat16 tensors converted to float32',
+  RPN3523: 'legacy (pre-1.6, non-zip) torch.save format: re-save it in the zip format',
+  RPN3524: 'a pickle given as weights (not a torch.save archive)',
+  RPN3525: 'a tensor view that expands its storage (stride 0, overlapping strides) or copies beyond twice the file size',
+  RPN3530: "a graph pickle that is not tinybig's graph dict (directed, nodes id → index, out_neighbors)",
   // seeded initialisation
   RPN3301: 'invalid random seed',
 } as const;

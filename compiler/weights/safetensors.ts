@@ -7,9 +7,10 @@
  * rpnc only reads F32 tensors; keys ending in `num_batches_tracked` (BatchNorm counters, I64) are skipped.
  */
 import * as fs from 'node:fs';
-import { fail } from '../diagnostics.js';
+import { fail, type Diagnostic } from '../diagnostics.js';
 import { writeFileAtomic } from './atomic.js';
 import { findDuplicateKey } from './json-dupes.js';
+import { parseTorchCheckpoint, refuseLegacy, sniffFile } from './torch-checkpoint.js';
 
 export interface SafeTensor {
   dtype: string;
@@ -61,6 +62,28 @@ export function firstNonFinite(data: Float32Array): number {
 
 /** Read and validate a safetensors file. Throws `DiagnosticError` (RPN30xx) naming the file and key. */
 export function readSafetensors(path: string): SafetensorsFile {
+  return parseSafetensors(readWeightBytes(path), path);
+}
+
+/**
+ * Read a weight file of either kind, recognised by content (not by extension): a `torch.save` zip
+ * archive (compiler/weights/torch-checkpoint.ts), else safetensors. A legacy torch file or another
+ * pickle is refused with its own code.
+ */
+export function readWeightFile(path: string): SafetensorsFile & { warnings?: Diagnostic[] } {
+  const bytes = readWeightBytes(path);
+  const kind = sniffFile(bytes);
+  if (kind === 'torch-zip') return parseTorchCheckpoint(bytes, path);
+  if (kind === 'torch-legacy') refuseLegacy(path);
+  if (kind === 'pickle') {
+    fail('RPN3524', `'${path}' is a pickle, not a checkpoint rpnc reads`, {
+      hint: 'pass a torch.save(model.state_dict(), path) file or a safetensors file; a graph pickle (graph.save) belongs to the model\'s graphFilePath',
+    });
+  }
+  return parseSafetensors(bytes, path);
+}
+
+function readWeightBytes(path: string): Uint8Array {
   let bytes: Uint8Array;
   try {
     bytes = fs.readFileSync(path);
@@ -69,7 +92,7 @@ export function readSafetensors(path: string): SafetensorsFile {
     const what = err.code === 'ENOENT' ? 'does not exist' : err.code === 'EISDIR' ? 'is a directory' : `cannot be read (${err.message})`;
     fail('RPN3001', `weight file '${path}' ${what}`, { hint: 'check the path passed for the weights (relative paths are resolved from the current directory)' });
   }
-  return parseSafetensors(bytes, path);
+  return bytes;
 }
 
 function copyF32(bytes: Uint8Array, start: number, count: number): Float32Array {
@@ -262,14 +285,18 @@ export interface MergedWeights {
   tensors: Map<string, MergedTensor>;
   /** Per-file metadata, in the order the files were given. */
   files: { path: string; metadata: Record<string, string>; skipped: string[] }[];
+  /** Warnings of the readers (RPN3522: tensors converted to float32). */
+  warnings: Diagnostic[];
 }
 
 /** Read several checkpoints into one map; a key present in two files is an error naming both. */
 export function mergeWeightFiles(paths: string[]): MergedWeights {
   const tensors = new Map<string, MergedTensor>();
   const files: MergedWeights['files'] = [];
+  const warnings: Diagnostic[] = [];
   for (const path of paths) {
-    const f = readSafetensors(path);
+    const f = readWeightFile(path);
+    warnings.push(...(f.warnings ?? []));
     for (const [key, t] of f.tensors) {
       const prev = tensors.get(key);
       if (prev) {
@@ -281,5 +308,5 @@ export function mergeWeightFiles(paths: string[]): MergedWeights {
     }
     files.push({ path, metadata: f.metadata, skipped: f.skipped });
   }
-  return { tensors, files };
+  return { tensors, files, warnings };
 }

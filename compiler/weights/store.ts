@@ -2,7 +2,7 @@
  * WeightStore: the merged checkpoint, queried by lowering with the shape each parameter must have.
  * It remembers which keys were used so the driver can reject unknown keys (RPN3103).
  */
-import { fail } from '../diagnostics.js';
+import { fail, type Diagnostic } from '../diagnostics.js';
 import { mergeWeightFiles } from './safetensors.js';
 
 export { SeededRandom, fans } from './random.js';
@@ -31,9 +31,14 @@ export class WeightStore {
     this.tensors = tensors;
   }
 
+  /** Warnings of the file readers (e.g. RPN3522, tensors converted to float32). */
+  warnings: Diagnostic[] = [];
+
   static fromFiles(paths: string[]): WeightStore {
     const merged = mergeWeightFiles(paths);
-    return new WeightStore(merged.tensors, paths.map((p) => `'${p}'`).join(', ') || 'no weight files');
+    const store = new WeightStore(merged.tensors, paths.map((p) => `'${p}'`).join(', ') || 'no weight files');
+    store.warnings = merged.warnings;
+    return store;
   }
 
   has(key: string): boolean {

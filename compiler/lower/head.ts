@@ -24,6 +24,9 @@ import { lowerStepMix } from './chain.js';
 import { lowerGraphAttention, lowerGraphMix } from './graph.js';
 import { GRAPH_BILINEAR } from '../spec/topological.js';
 
+/** Processing functions that act on each value alone (the same on a step row as on the whole sequence row). */
+const ELEMENTWISE = new Set(['Identity', 'Dropout', 'ReLU', 'Sigmoid', 'Tanh', 'exp', 'SiLU', 'GELU', 'LeakyReLU', 'ELU', 'CELU', 'Softplus']);
+
 export function lowerHead(b: GraphBuilder, x: Value, h: HeadSpec, ws: WeightSource, opts: LowerOptions = {}): Value {
   const params = headParams(h, ws);
   let x0 = lowerProcessList(b, x, h.inputProcess, ws);
@@ -73,6 +76,11 @@ export function lowerHead(b: GraphBuilder, x: Value, h: HeadSpec, ws: WeightSour
   let y = h.channelFusion ? lowerFusion(b, channels, h.channelFusion, params.wChannelFusion, ws) : channels[0];
   const pi = lowerRemainder(b, x0, h.remainder, params, h.prefix, ws);
   if (pi) y = b.add(y, pi);
-  if (h.steps) y = b.reshape(y, [-1, h.outWidth]); // back to one row of L·n per sequence
-  return lowerProcessList(b, y, h.outputProcess, ws);
+  if (!h.steps) return lowerProcessList(b, y, h.outputProcess, ws);
+  // chain head: element-wise functions run on the step rows (so ORT can fuse them into the Gemm), then back to one
+  // row of L·n per sequence for the rest (tinybig's Softmax spans the whole row)
+  const k = h.outputProcess.findIndex((p) => !ELEMENTWISE.has(p.type));
+  const stepWise = k < 0 ? h.outputProcess : h.outputProcess.slice(0, k);
+  y = b.reshape(lowerProcessList(b, y, stepWise, ws), [-1, h.outWidth]);
+  return lowerProcessList(b, y, h.outputProcess.slice(stepWise.length), ws);
 }

@@ -6,7 +6,8 @@
  *
  * The graph is data, never code: `nodes` (ids; their order is the row order) and `links` ([source, target]
  * pairs) written in the model file, or `graphFilePath`, a JSON file `{ "nodes": [...], "links": [[u, v], ...],
- * "directed": bool }` next to the model file (its `directed` wins, as a tinybig graph file's does).
+ * "directed": bool }` next to the model file, or tinybig's own pickled graph file (`graph.save`, read by rpnc's
+ * restricted unpickler, never executed); the file's `directed` wins, as in tinybig.
  * Math: ../shared/spec/rpn2-topological.md §2, §3.2, §6, §7; matrices in `compiler/spec/topology.ts`
  * (compiled) and `runtime/reference/topology.ts` (reference); lowering in `compiler/lower/graph.ts`.
  */
@@ -35,7 +36,7 @@ export function graph(options: { nodes: readonly NodeId[]; links: readonly (read
 /** Where a graph comes from: `graph` > `graphFilePath` > `nodes` + `links` (tinybig's precedence). */
 export interface GraphSource {
   graph?: GraphStructure | null;
-  /** A JSON graph file `{ nodes, links, directed }`, relative to the model file (read at build time). */
+  /** A graph file relative to the model file, read at build time: JSON `{ nodes, links, directed }` or tinybig's pickled `graph.save` file. */
   graphFilePath?: string | null;
   nodes?: readonly NodeId[] | null;
   links?: readonly (readonly [NodeId, NodeId])[] | null;

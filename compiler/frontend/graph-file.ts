@@ -2,12 +2,15 @@
  * `graphFilePath` of graph heads, layers and models: a JSON graph file `{ "nodes": [...], "links": [[u, v], ...],
  * "directed": bool }` (the format of ../shared/perf/p_gcn/graph.json), read at build time as data, never as code.
  * The path is relative to the model file and follows the model-file rules: inside the model's project, no
- * symbolic-link escapes, a regular file of bounded size. tinybig's own pickled graph files are recognised and
- * refused with the JSON form to use instead (no pickle is ever loaded).
+ * symbolic-link escapes, a regular file of bounded size. tinybig's own pickled graph files (`graph.save`) are read
+ * by rpnc's restricted unpickler (compiler/weights/pickle.ts: data opcodes and an allow-list only, nothing executed);
+ * their stored index map gives the row order and their `directed` flag wins.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isInside, projectRoot, realPath } from './project.js';
+import { DiagnosticError } from '../diagnostics.js';
+import { isPickle, readTinybigGraphPickle } from '../weights/torch-checkpoint.js';
 
 export interface GraphFile {
   nodes: (number | string)[];
@@ -37,8 +40,15 @@ export function readGraphFile(modelPath: string, rel: string): GraphFile {
   const max = Number(process.env.RPNC_MAX_GRAPH_FILE_BYTES) || MAX_GRAPH_FILE_BYTES;
   if (st.size > max) throw new Error(`graph file '${rel}' is ${st.size} bytes, more than rpnc reads (${max}; RPNC_MAX_GRAPH_FILE_BYTES raises it)`);
   const bytes = fs.readFileSync(file);
-  if (bytes.length >= 2 && bytes[0] === 0x80 && bytes[1] >= 2 && bytes[1] <= 5) {
-    throw new Error(`graph file '${rel}' is a Python pickle (tinybig's graph.save); rpnc never loads pickles as graphs here: ${JSON_FORM}`);
+  if (isPickle(bytes)) {
+    // tinybig's own graph.save file: read by the restricted unpickler (data only, never executes or imports)
+    try {
+      const g = readTinybigGraphPickle(bytes, rel);
+      return { nodes: g.nodes, links: g.links, directed: g.directed };
+    } catch (e) {
+      const d = e instanceof DiagnosticError ? e.diagnostics[0] : undefined;
+      throw new Error(`graph file '${rel}' is a pickle rpnc refuses to read${d ? ` (${d.code}: ${d.message})` : `: ${(e as Error).message}`}; tinybig graph files hold only a dict of nodes and links; else ${JSON_FORM}`);
+    }
   }
   let data: unknown;
   try {

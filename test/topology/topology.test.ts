@@ -21,6 +21,7 @@ import { topologyMatrix, denseFloat32 } from '../../compiler/spec/topology.js';
 import type { ModelSpec, TopologySpec } from '../../compiler/spec/types.js';
 import { createModel } from '../../ir/graph.js';
 import { topologyA } from '../../runtime/reference/topology.js';
+import { runReference } from '../../runtime/reference/index.js';
 import { createSession, runSession } from '../../runtime/session.js';
 import { goldenCases, goldenIo, goldenWeights, modelsDir, root } from '../golden/cases.js';
 
@@ -171,7 +172,8 @@ describe('what tinybig cannot run is refused with a located diagnostic', () => {
     ['graph_attribute_size.ts', 'RPN2131', '', /mixes the 4 features.*3 nodes/],
     ['graph_bad_b.ts', 'RPN2131', 'b', /b = 5 but the graph has 3 nodes/],
     ['graph_file_missing.ts', 'RPN2132', 'graphFilePath', /does not exist/],
-    ['graph_file_pickle.ts', 'RPN2132', 'graphFilePath', /pickle.*JSON/],
+    ['graph_file_pickle.ts', 'RPN2132', 'graphFilePath', /a pickle rpnc refuses to read \(RPN351\d/],
+    ['graph_file_hostile.ts', 'RPN2132', 'graphFilePath', /RPN3511.*os\.system|os\.system.*RPN3511|RPN3511/],
     ['graph_file_notjson.ts', 'RPN2132', 'graphFilePath', /not valid JSON/],
     ['graph_file_badlinks.ts', 'RPN2132', 'graphFilePath', /link 1 is not a \[source, target\] pair/],
     ['graph_file_outside.ts', 'RPN2132', 'graphFilePath', /outside the model's project/],
@@ -210,6 +212,23 @@ describe('graph models run on exactly their N nodes', () => {
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/6/);
     expect(r.stderr).toMatch(/5/);
+  });
+});
+
+describe("tinybig's own pickled graph file (graph.save), read by the restricted unpickler", () => {
+  it('gives the golden n_graph_head_graph_file_path (the pickle\'s directed flag wins) in ORT and the reference', async () => {
+    const { spec } = loadSpec(path.join(here, 'graph_file_tinybig_pickle.ts'));
+    const t = spec.layers[0].heads[0].instanceInterdependence!.topology!;
+    expect([t.size, t.directed]).toEqual([6, true]);
+    const weights = goldenWeights('n_graph_head_graph_file_path');
+    const { input, output } = goldenIo('n_graph_head_graph_file_path');
+    const s = await createSession(build(spec, weights, {}));
+    const y = await runSession(s, input);
+    const ref = runReference(spec, loadWeights(spec, { weights }), { rows: input.shape[0], cols: input.shape[1], data: input.data });
+    for (let i = 0; i < output.data.length; i++) {
+      expect(Math.abs(y.data[i] - output.data[i])).toBeLessThanOrEqual(1e-5 + 1e-4 * Math.abs(output.data[i]));
+      expect(Math.abs(ref.data[i] - output.data[i])).toBeLessThanOrEqual(1e-5 + 1e-4 * Math.abs(output.data[i]));
+    }
   });
 });
 

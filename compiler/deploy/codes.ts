@@ -6,5 +6,5 @@ export const DEPLOY_CODES = {
   RPN7004: 'bad model name for a Triton repository (letters, digits, `_`, `-`, `.`; not `.` or `..`)',
   RPN7005: '`rpnc serve` could not listen on the address (port in use, or not allowed)',
   RPN7006: '`rpnc serve`: a worker could not load the model',
-  RPN7007: 'dynamic batching asked for a batch-coupled or fixed-batch model (its rows are not independent)',
+  RPN7007: 'warning: batching options given for a batch-coupled or fixed-batch model are ignored (its rows are not independent: each request runs alone)',
 } as const;

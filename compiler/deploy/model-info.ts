@@ -27,7 +27,7 @@ export type BatchKind = 'independent' | 'coupled' | 'fixed';
 export interface TensorSig {
   name: string;
   /** KServe v2 / Triton datatype name without prefix: `FP32`, `FP16`, … */
-  datatype: 'FP32' | 'FP16' | 'FP64';
+  datatype: 'FP32' | 'FP16';
   dims: number[];
 }
 
@@ -50,14 +50,14 @@ export const ROWS_INDEPENDENT_KEY = 'rpnc.rows_independent';
 /** Metadata key written by rpnc for models with an instance interdependence: `"<b> (…; outputs <b'> rows)"`. */
 export const FIXED_BATCH_KEY = 'rpnc.fixed_batch';
 
-const DATATYPES: Record<number, TensorSig['datatype']> = { [DT.FLOAT]: 'FP32', [DT.FLOAT16]: 'FP16', [DT.DOUBLE]: 'FP64' };
+const DATATYPES: Record<number, TensorSig['datatype']> = { [DT.FLOAT]: 'FP32', [DT.FLOAT16]: 'FP16' };
 
 function sig(v: onnxProto.onnx.IValueInfoProto, what: string): TensorSig {
   const t = v.type?.tensorType;
   const datatype = DATATYPES[t?.elemType ?? -1];
   const dims = (t?.shape?.dim ?? []).map((d) => (d.dimValue !== undefined && d.dimValue !== null && Number(d.dimValue) > 0 ? Number(d.dimValue) : -1));
   if (!datatype || dims.length < 1) {
-    throw new DiagnosticError(diag('RPN7001', `the model's ${what} '${v.name}' is not a float tensor of rank ≥ 1 (element type ${t?.elemType ?? 'none'}, rank ${dims.length})`, { hint: 'serve and export ONNX files built by `rpnc build`' }));
+    throw new DiagnosticError(diag('RPN7001', `the model's ${what} '${v.name}' is not a float32 or float16 tensor of rank ≥ 1 (element type ${t?.elemType ?? 'none'}, rank ${dims.length})`, { hint: 'serve and export ONNX files built by `rpnc build`' }));
   }
   return { name: v.name ?? '', datatype, dims };
 }

@@ -230,7 +230,7 @@ export class InferenceServer {
       if (!res.headersSent) this.send(res, status, { error: (e as Error).message });
       else res.destroy();
       if (infer || modelName) this.metrics.request(modelName, status, (performance.now() - t0) / 1000);
-      if (status === 413) req.destroy(); // the rest of an oversize body is not read
+      if (status === 413) req.resume(); // the rest of an oversize body is read and dropped, not kept: the client gets its answer
     }
   }
 
@@ -261,7 +261,6 @@ export class InferenceServer {
         size += c.length;
         if (size > max) {
           req.removeAllListeners('data');
-          req.pause();
           reject(new HttpError(413, `request body is over the limit of ${max} bytes (rpnc serve --max-body)`));
           return;
         }

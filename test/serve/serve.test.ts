@@ -1,0 +1,248 @@
+/**
+ * `rpnc serve` end to end (the CLI from dist/, as a user runs it): KServe v2 endpoints, bad requests,
+ * dynamic batching checked against real tinybig outputs, batch-coupled and fixed-batch models never
+ * merged under concurrent load, overload (503 only), a killed worker, SIGTERM draining. A few hundred
+ * requests in all; `npm run loadtest` is the long form.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeTo, get, inferBody, post, runLoad, startServer, type LoadCase, type ServerProcess } from '../../bench/load-client.js';
+import { buildGolden, buildPerf, cli, coupledAnswer, coupledModel, goldenIo, inProcess, perfIo, randomFloats, tmpDir } from './helpers.js';
+
+const dir = tmpDir('serve');
+let lorr: string;
+let fixed: string;
+const lorrIo = perfIo('p_mlp_lorr')!;
+const servers: ServerProcess[] = [];
+
+async function serve(args: string[], env: Record<string, string> = {}): Promise<ServerProcess> {
+  const s = await startServer(cli, args, env);
+  servers.push(s);
+  return s;
+}
+
+/** Requests of `rows` consecutive golden rows of p_mlp_lorr, each checked against tinybig's output for those rows. */
+function lorrCases(rowsPerRequest: number[], tol: { atol: number; rtol: number } = { atol: 1e-5, rtol: 1e-4 }): LoadCase[] {
+  const m = 784;
+  const n = 10;
+  const cases: LoadCase[] = [];
+  let at = 0;
+  for (const rows of rowsPerRequest) {
+    if (at + rows > 64) at = 0;
+    const x = lorrIo.input.data.subarray(at * m, (at + rows) * m);
+    const want = lorrIo.output.data.subarray(at * n, (at + rows) * n);
+    cases.push({ body: inferBody('x', [rows, m], x), check: (out) => closeTo(out, [rows, n], want, tol.atol, tol.rtol) });
+    at += rows;
+  }
+  return cases;
+}
+
+function metric(text: string, name: string, model: string): number {
+  const m = new RegExp(`^${name}\\{model="${model}"\\} (\\S+)$`, 'm').exec(text);
+  return m ? Number(m[1]) : NaN;
+}
+
+beforeAll(() => {
+  if (!fs.existsSync(cli)) throw new Error('dist/cli/main.js is missing: run `npm run build` first');
+  lorr = buildPerf('p_mlp_lorr', dir);
+  fixed = buildGolden('i_two_layers', dir);
+});
+
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.stop()));
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('KServe v2 endpoints and bad requests', () => {
+  let s: ServerProcess;
+  beforeAll(async () => {
+    s = await serve([lorr, '--max-body', '500000']);
+  });
+
+  it('health, server and model metadata, config, metrics', async () => {
+    expect((await get(`${s.url}/v2/health/live`)).status).toBe(200);
+    expect((await get(`${s.url}/v2/health/ready`)).status).toBe(200);
+    expect((await get(`${s.url}/v2/models/p_mlp_lorr/ready`)).status).toBe(200);
+    expect(JSON.parse((await get(`${s.url}/v2`)).text)).toMatchObject({ name: 'rpnc' });
+    expect(JSON.parse((await get(`${s.url}/v2/models/p_mlp_lorr`)).text)).toEqual({
+      name: 'p_mlp_lorr',
+      versions: ['1'],
+      platform: 'onnxruntime_onnx',
+      inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, 784] }],
+      outputs: [{ name: 'y', datatype: 'FP32', shape: [-1, 10] }],
+    });
+    expect(JSON.parse((await get(`${s.url}/v2/models/p_mlp_lorr/versions/1/config`)).text)).toMatchObject({ max_batch_size: 64, input: [{ name: 'x', data_type: 'TYPE_FP32', dims: [784] }] });
+    expect((await get(`${s.url}/metrics`)).text).toMatch(/# TYPE rpnc_request_duration_seconds histogram/);
+  });
+
+  it('answers one request with tinybig\'s numbers', async () => {
+    const [c] = lorrCases([3]);
+    const r = await post(`${s.url}/v2/models/p_mlp_lorr/infer`, JSON.stringify({ id: 'q1', ...JSON.parse(c.body) }));
+    expect(r.status).toBe(200);
+    const doc = JSON.parse(r.text);
+    expect(doc).toMatchObject({ model_name: 'p_mlp_lorr', model_version: '1', id: 'q1', outputs: [{ name: 'y', datatype: 'FP32', shape: [3, 10] }] });
+    expect(c.check(doc.outputs[0])).toBeNull();
+  });
+
+  it('every bad request is a 4xx with one JSON error, and the server keeps answering', async () => {
+    const x = Array.from({ length: 784 }, () => 0.5);
+    const req = (input: Record<string, unknown>, extra: Record<string, unknown> = {}) => JSON.stringify({ inputs: [{ name: 'x', shape: [1, 784], datatype: 'FP32', data: x, ...input }], ...extra });
+    const cases: [string, string, string | undefined, number, RegExp][] = [
+      ['unknown model', '/v2/models/nope/infer', req({}), 404, /unknown model 'nope'/],
+      ['unknown version', '/v2/models/p_mlp_lorr/versions/7/infer', req({}), 404, /no version '7'/],
+      ['unknown endpoint', '/v3/x', req({}), 404, /no such endpoint/],
+      ['malformed JSON', '/v2/models/p_mlp_lorr/infer', '{"inputs": [', 400, /malformed JSON/],
+      ['not an object', '/v2/models/p_mlp_lorr/infer', '[1,2]', 400, /JSON object with "inputs"/],
+      ['unknown input', '/v2/models/p_mlp_lorr/infer', req({ name: 'input' }), 400, /unknown input 'input'.*'x'/],
+      ['wrong datatype', '/v2/models/p_mlp_lorr/infer', req({ datatype: 'INT64' }), 400, /datatype "INT64".*"FP32"/],
+      ['wrong width', '/v2/models/p_mlp_lorr/infer', req({ shape: [1, 783], data: x.slice(1) }), 400, /shape \[1, 783\].*\[batch, 784\]/],
+      ['wrong rank', '/v2/models/p_mlp_lorr/infer', req({ shape: [784] }), 400, /shape \[784\]/],
+      ['too many rows', '/v2/models/p_mlp_lorr/infer', req({ shape: [65, 784], data: Array(65 * 784).fill(0) }), 400, /max batch size 64/],
+      ['data count', '/v2/models/p_mlp_lorr/infer', req({ data: x.slice(2) }), 400, /782 values.*needs 784/],
+      ['string in data', '/v2/models/p_mlp_lorr/infer', req({ data: ['a', ...x.slice(1)] }), 400, /"data"\[0\] is "a"/],
+      ['non-finite (1e39 overflows float32)', '/v2/models/p_mlp_lorr/infer', req({ data: [1e39, ...x.slice(1)] }), 400, /not a finite FP32/],
+      ['non-finite (1e400)', '/v2/models/p_mlp_lorr/infer', req({}).replace('"data":[0.5,', '"data":[1e400,'), 400, /not a finite FP32/],
+      ['unknown output', '/v2/models/p_mlp_lorr/infer', req({}, { outputs: [{ name: 'z' }] }), 400, /unknown output 'z'/],
+      ['binary output asked', '/v2/models/p_mlp_lorr/infer', req({}, { outputs: [{ name: 'y', parameters: { binary_data: true } }] }), 400, /binary tensor data extension/],
+      ['oversize body', '/v2/models/p_mlp_lorr/infer', req({ shape: [64, 784], data: Array(64 * 784).fill(0.123456789) }), 413, /over the limit of 500000 bytes/],
+    ];
+    for (const [what, url, body, status, msg] of cases) {
+      const r = await post(`${s.url}${url}`, body ?? '');
+      expect(r.status, what).toBe(status);
+      expect(JSON.parse(r.text).error, what).toMatch(msg);
+    }
+    const wrongMethod = await get(`${s.url}/v2/models/p_mlp_lorr/infer`);
+    expect(wrongMethod.status).toBe(405);
+    const [c] = lorrCases([2]);
+    const ok = await post(`${s.url}/v2/models/p_mlp_lorr/infer`, c.body);
+    expect(ok.status).toBe(200);
+    expect(c.check(JSON.parse(ok.text).outputs[0])).toBeNull();
+    const m = (await get(`${s.url}/metrics`)).text;
+    // every 4xx on the model's endpoints is counted (the 405 too); unknown models and endpoints are not the model's
+    expect(metric(m, 'rpnc_inference_errors_total', 'p_mlp_lorr')).toBe(cases.filter((c) => c[0] !== 'unknown model' && c[0] !== 'unknown endpoint').length + 1);
+  });
+});
+
+describe('dynamic batching (row-independent model)', () => {
+  it('merged answers equal tinybig\'s and the unbatched ones: 240 requests of 1-4 rows, 16 clients', async () => {
+    const s = await serve([lorr, '--max-delay-ms', '5', '--max-batch', '64']);
+    const sizes = Array.from({ length: 60 }, (_, i) => 1 + (i % 4));
+    const cases = lorrCases(sizes);
+    const r = await runLoad(`${s.url}/v2/models/p_mlp_lorr/infer`, cases, { concurrency: 16, requests: 240, maxSeconds: 60 });
+    expect(r.firstWrong ?? r.firstError ?? null).toBeNull();
+    expect({ ok: r.ok, wrong: r.wrong, lost: r.lost }).toEqual({ ok: 240, wrong: 0, lost: 0 });
+    const m = (await get(`${s.url}/metrics`)).text;
+    const runs = metric(m, 'rpnc_batch_rows_count', 'p_mlp_lorr');
+    expect(metric(m, 'rpnc_batched_requests_total', 'p_mlp_lorr')).toBe(240);
+    expect(runs).toBeLessThan(240); // requests were merged
+    // the same requests, served without batching, give the same numbers as the in-process session
+    const run = await inProcess(lorr);
+    let maxDiff = 0;
+    for (const [i, rows] of sizes.slice(0, 8).entries()) {
+      const res = JSON.parse((await post(`${s.url}/v2/models/p_mlp_lorr/infer`, cases[i].body)).text).outputs[0].data as number[];
+      const alone = await run([rows, 784], new Float32Array(JSON.parse(cases[i].body).inputs[0].data));
+      for (let k = 0; k < alone.length; k++) maxDiff = Math.max(maxDiff, Math.abs(res[k] - alone[k]));
+    }
+    expect(maxDiff).toBeLessThan(1e-6);
+  });
+});
+
+describe('batch-coupled and fixed-batch models are never merged', () => {
+  it('a fixed-batch model (i_two_layers: 4 rows in, 3 out) under 8 concurrent clients: each answer is its request alone', async () => {
+    const s = await serve([fixed, '--max-delay-ms', '20']);
+    expect(s.stderr()).toMatch(/RPN7007/); // batching flags ignored for it, with a warning
+    const run = await inProcess(fixed);
+    const cases: LoadCase[] = [];
+    const golden = goldenIo('i_two_layers');
+    cases.push({ body: inferBody('x', [4, 3], golden.input.data), check: (out) => closeTo(out, [3, 2], golden.output.data) });
+    for (let i = 0; i < 39; i++) {
+      const x = randomFloats(12, 100 + i);
+      const want = await run([4, 3], x);
+      cases.push({ body: inferBody('x', [4, 3], x), check: (out) => closeTo(out, [3, 2], want, 1e-6, 1e-6) });
+    }
+    const r = await runLoad(`${s.url}/v2/models/i_two_layers/infer`, cases, { concurrency: 8, requests: 120 });
+    expect(r.firstWrong ?? r.firstError ?? null).toBeNull();
+    expect({ ok: r.ok, wrong: r.wrong, lost: r.lost }).toEqual({ ok: 120, wrong: 0, lost: 0 });
+    const m = (await get(`${s.url}/metrics`)).text;
+    expect(metric(m, 'rpnc_batch_rows_count', 'i_two_layers')).toBe(120); // one run per request
+    expect(metric(m, 'rpnc_batch_rows_sum', 'i_two_layers')).toBe(480);
+  });
+
+  it('a free-batch model marked rpnc.rows_independent = "false" is not merged; the same graph marked "true" would be, and answers change', async () => {
+    const cases = (n: number): LoadCase[] =>
+      Array.from({ length: n }, (_, i) => {
+        const rows = 1 + (i % 3);
+        const x = randomFloats(rows * 3, 7 + i);
+        const want = coupledAnswer(rows, x);
+        return { body: inferBody('x', [rows, 3], x), check: (out) => closeTo(out, [rows, 3], want, 1e-6, 1e-5) };
+      });
+    const coupled = await serve([coupledModel(path.join(dir, 'coupled.onnx'), 'false'), '--max-delay-ms', '20']);
+    const r = await runLoad(`${coupled.url}/v2/models/coupled/infer`, cases(30), { concurrency: 8, requests: 90 });
+    expect({ ok: r.ok, wrong: r.wrong, lost: r.lost, firstWrong: r.firstWrong }).toEqual({ ok: 90, wrong: 0, lost: 0, firstWrong: undefined });
+    const m = (await get(`${coupled.url}/metrics`)).text;
+    expect(metric(m, 'rpnc_batch_rows_count', 'coupled')).toBe(90);
+    // control: the test detects merging (the same graph, wrongly declared independent, is batched)
+    const wrong = await serve([coupledModel(path.join(dir, 'wrongly_independent.onnx'), 'true'), '--max-delay-ms', '20']);
+    const w = await runLoad(`${wrong.url}/v2/models/wrongly_independent/infer`, cases(30), { concurrency: 8, requests: 40 });
+    expect(w.wrong).toBeGreaterThan(0);
+  });
+});
+
+describe('overload, a dying worker, SIGTERM', () => {
+  it('more clients than the queue holds: only 503s beyond capacity, every 200 right, nothing lost', async () => {
+    const s = await serve([lorr, '--max-queue', '4', '--no-batching']);
+    const cases = lorrCases([64, 32, 16]);
+    const r = await runLoad(`${s.url}/v2/models/p_mlp_lorr/infer`, cases, { concurrency: 32, requests: 160 });
+    expect(r.lost).toBe(0);
+    expect(r.wrong).toBe(0);
+    expect(Object.keys(r.status).sort()).toEqual(['200', '503']);
+    expect(r.status['503']).toBeGreaterThan(0);
+    expect(r.ok).toBe(r.status['200']);
+    expect((await get(`${s.url}/v2/health/ready`)).status).toBe(200);
+  });
+
+  it('a worker killed mid-load: errors only for its running batch, then the pool recovers', async () => {
+    const s = await serve([lorr, '--workers', '2', '--max-delay-ms', '1'], { RPNC_SERVE_TEST_HOOKS: '1' });
+    const cases = lorrCases([8, 16, 8, 32]);
+    let killed = false;
+    const r = await runLoad(`${s.url}/v2/models/p_mlp_lorr/infer`, cases, {
+      concurrency: 8,
+      requests: 120,
+      onAnswer: (i) => {
+        if (i >= 30 && !killed) {
+          killed = true;
+          void post(`${s.url}/v2/models/p_mlp_lorr/kill-worker`, '');
+        }
+      },
+    });
+    expect(r.lost).toBe(0);
+    expect(r.wrong).toBe(0);
+    const failed = r.status['500'] ?? 0;
+    expect(failed).toBeLessThanOrEqual(8); // at most the requests in the killed worker's batch
+    expect(r.ok + failed).toBe(120);
+    const m = (await get(`${s.url}/metrics`)).text;
+    expect(metric(m, 'rpnc_worker_restarts_total', 'p_mlp_lorr')).toBe(1);
+    expect(metric(m, 'rpnc_workers_ready', 'p_mlp_lorr')).toBe(2);
+    const after = await runLoad(`${s.url}/v2/models/p_mlp_lorr/infer`, cases, { concurrency: 4, requests: 20 });
+    expect(after.ok).toBe(20);
+  });
+
+  it('SIGTERM: the queued and running requests are answered, then exit 0', async () => {
+    const s = await serve([lorr, '--no-batching']);
+    const [c] = lorrCases([64]);
+    const pending = Array.from({ length: 12 }, () => post(`${s.url}/v2/models/p_mlp_lorr/infer`, c.body));
+    // SIGTERM once all 12 are in the server (1 running + 11 queued): they must all be answered
+    for (let t = 0; t < 200; t++) {
+      const m = (await get(`${s.url}/metrics`)).text;
+      if (metric(m, 'rpnc_queue_depth', 'p_mlp_lorr') + metric(m, 'rpnc_inflight_batches', 'p_mlp_lorr') === 12) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const code = s.stop();
+    const answers = await Promise.all(pending);
+    expect(answers.map((a) => a.status)).toEqual(Array(12).fill(200));
+    for (const a of answers) expect(c.check(JSON.parse(a.text).outputs[0])).toBeNull();
+    expect(await code).toBe(0);
+    expect(s.stderr()).toMatch(/SIGTERM: draining[\s\S]*stopped/);
+  });
+});

@@ -124,15 +124,19 @@ export function writeTritonRepo(onnxPath: string, repo: string, opts: TritonOpti
   checkExternalData(onnxPath, bytes);
   const dir = path.join(repo, name);
   const vdir = path.join(dir, '1');
-  fs.mkdirSync(vdir, { recursive: true });
-  const files: string[] = [];
   const ext = externalDataFiles(bytes);
   const dataName = 'model.onnx.data';
   if (ext.length === 1) {
-    // one data file (what rpnc writes): store it as model.onnx.data and point the initializers at it
+    // one data file (what rpnc writes): stored as model.onnx.data, the initializers pointed at it
     const m = onnx.ModelProto.decode(bytes);
     for (const t of m.graph?.initializer ?? []) for (const e of t.externalData ?? []) if (e.key === 'location') e.value = dataName;
     bytes = onnx.ModelProto.encode(m).finish();
+  }
+  // the config first: a bad option fails before anything is written
+  const config = tritonConfig(info, name, { ...opts, onnxSha256: createHash('sha256').update(bytes).digest('hex') });
+  fs.mkdirSync(vdir, { recursive: true });
+  const files: string[] = [path.join(dir, 'config.pbtxt'), path.join(vdir, 'model.onnx')];
+  if (ext.length === 1) {
     writeFileAtomic(path.join(vdir, dataName), fs.readFileSync(path.join(path.dirname(onnxPath), ext[0])));
     files.push(path.join(vdir, dataName));
   } else {
@@ -145,10 +149,7 @@ export function writeTritonRepo(onnxPath: string, repo: string, opts: TritonOpti
     fs.rmSync(path.join(vdir, dataName), { force: true });
   }
   writeFileAtomic(path.join(vdir, 'model.onnx'), bytes);
-  files.unshift(path.join(vdir, 'model.onnx'));
-  const config = tritonConfig(info, name, { ...opts, onnxSha256: createHash('sha256').update(bytes).digest('hex') });
   writeFileAtomic(path.join(dir, 'config.pbtxt'), new TextEncoder().encode(config));
-  files.unshift(path.join(dir, 'config.pbtxt'));
   return { name, dir, files, info, config };
 }
 

@@ -62,7 +62,7 @@ export function registerExport(program: Command): void {
     .option('--instances <n>', 'instance_group count (model instances Triton runs in parallel)', '1')
     .option('--max-batch <n>', 'row-independent models only: max_batch_size (default 64)')
     .option('--preferred-batch <a,b>', 'row-independent models only: dynamic_batching preferred_batch_size list (default none)')
-    .option('--max-queue-delay-us <t>', 'row-independent models only: dynamic_batching max_queue_delay_microseconds (default 100)')
+    .option('--max-queue-delay-us <t>', 'row-independent models only: dynamic_batching max_queue_delay_microseconds (default 0)')
     .option('--tensorrt', "add ONNX Runtime's TensorRT accelerator (FP16) for GPU instances (default: when the model is float16, rpnc build --precision fp16)")
     .addHelpText('after', `
 Row-independent models get max_batch_size > 0 (dims without the batch axis) and dynamic_batching.

@@ -28,7 +28,7 @@ interface ServeFlags {
   deviceId: string;
 }
 
-export const DEFAULT_MAX_DELAY_MS = 2;
+export const DEFAULT_MAX_DELAY_MS = 0;
 
 function numOpt(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -130,7 +130,7 @@ export function registerServe(program: Command): void {
     .option('--workers <n>', 'worker threads per model, each with its own ONNX Runtime session (default 1, or the repository\'s instance_group count)')
     .option('--threads <n>', 'ONNX Runtime intra-op threads per worker (default: CPU cores / workers)')
     .option('--max-batch <n>', 'row-independent models: the most rows in one run, and in one request (default 64, or max_batch_size)')
-    .option('--max-delay-ms <t>', 'row-independent models: how long a request waits for others to batch with (default 2, or max_queue_delay_microseconds)')
+    .option('--max-delay-ms <t>', 'row-independent models: how long a request may wait for others to batch with (default 0: no waiting, the requests queued while the workers are busy are merged; or max_queue_delay_microseconds)')
     .option('--preferred-batch <a,b>', 'row-independent models: batch sizes sent at once when reached (default none, or preferred_batch_size)')
     .option('--no-batching', 'no dynamic batching: each request is one run')
     .option('--max-queue <n>', 'requests waiting per model before new ones get 503', '256')

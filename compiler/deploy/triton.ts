@@ -31,14 +31,14 @@ export interface TritonOptions {
   maxBatch?: number;
   /** Row-independent models: `dynamic_batching.preferred_batch_size` (default none: the largest batch possible). */
   preferredBatchSizes?: number[];
-  /** Row-independent models: `dynamic_batching.max_queue_delay_microseconds` (default 100). */
+  /** Row-independent models: `dynamic_batching.max_queue_delay_microseconds` (default 0, as Triton: no waiting; requests queued while the instances are busy are merged). */
   maxQueueDelayUs?: number;
   /** Add the TensorRT execution accelerator (default: when the model is float16, `rpnc build --precision fp16`). */
   tensorrt?: boolean;
 }
 
 export const DEFAULT_MAX_BATCH = 64;
-export const DEFAULT_MAX_QUEUE_DELAY_US = 100;
+export const DEFAULT_MAX_QUEUE_DELAY_US = 0;
 
 /** Triton model names: a directory name, no separators. */
 export function checkModelName(name: string): void {

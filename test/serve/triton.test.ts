@@ -39,7 +39,7 @@ describe('a Triton repository for every perf model', () => {
       max_batch_size: 64,
       input: [{ name: g.input![0].name, data_type: 'TYPE_FP32', dims: dimsOf(g.input![0]).slice(1) }],
       output: [{ name: g.output![0].name, data_type: 'TYPE_FP32', dims: dimsOf(g.output![0]).slice(1) }],
-      dynamic_batching: { preferred_batch_size: [16, 64], max_queue_delay_microseconds: 100 },
+      dynamic_batching: { preferred_batch_size: [16, 64], max_queue_delay_microseconds: 0 },
       instance_group: [{ count: 2, kind: 'KIND_CPU' }],
     });
     expect(dimsOf(g.input![0])[0]).toBe(-1); // the batch axis Triton adds is the graph's free first axis

@@ -29,7 +29,8 @@ const port = parentPort!;
 const message = (e: unknown): string => (e instanceof DiagnosticError ? e.diagnostics.map((d) => `${d.code}: ${d.message}`).join('; ') : (e as Error)?.message ?? String(e));
 
 try {
-  const s = await createSession(init.modelPath, { ep: init.ep, deviceId: init.deviceId, intraOpNumThreads: init.intraOpNumThreads });
+  // no spinning: idle ORT threads would take the cores from the HTTP event loop
+  const s = await createSession(init.modelPath, { ep: init.ep, deviceId: init.deviceId, intraOpNumThreads: init.intraOpNumThreads, allowSpinning: false });
   port.postMessage({ type: 'ready', ep: s.ep });
   port.on('message', async (m: RunMessage) => {
     try {

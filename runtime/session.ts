@@ -74,7 +74,7 @@ export const CUDA_PROVIDER_LIB = 'libonnxruntime_providers_cuda.so';
 export const CUDA_INSTALL_HINT =
   'install the CUDA execution provider of onnxruntime-node on a machine with network access: ' +
   '`ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node` (or `npm install onnxruntime-node --onnxruntime-node-install=cuda12`), ' +
-  'with the CUDA 12 and cuDNN 9 libraries on LD_LIBRARY_PATH; or run with --ep cpu';
+  'with the CUDA libraries it links (`ldd libonnxruntime_providers_cuda.so`; CUDA 13 for ONNX Runtime ≥ 1.27 per its release notes) and cuDNN 9 on LD_LIBRARY_PATH; or run with --ep cpu';
 
 async function create(model: Uint8Array | string, providers: ort.InferenceSession.SessionOptions['executionProviders'], opts: SessionOptions, cuda = false) {
   const options: ort.InferenceSession.SessionOptions = { executionProviders: providers, graphOptimizationLevel: 'all', logSeverityLevel: opts.logSeverityLevel ?? (cuda ? 2 : 3) };

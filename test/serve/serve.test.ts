@@ -4,6 +4,7 @@
  * merged under concurrent load, overload (503 only), a killed worker, SIGTERM draining. A few hundred
  * requests in all; `npm run loadtest` is the long form.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -244,5 +245,35 @@ describe('overload, a dying worker, SIGTERM', () => {
     for (const a of answers) expect(c.check(JSON.parse(a.text).outputs[0])).toBeNull();
     expect(await code).toBe(0);
     expect(s.stderr()).toMatch(/SIGTERM: draining[\s\S]*stopped/);
+  });
+});
+
+describe('start-up errors: one diagnostic, an exit code, no server', () => {
+  it('missing file, not a model, an empty or broken repository, bad options, a port in use', async () => {
+    const busy = await serve([fixed]);
+    const empty = path.join(dir, 'empty-repo');
+    fs.mkdirSync(empty, { recursive: true });
+    const broken = path.join(dir, 'broken-repo', 'm');
+    fs.mkdirSync(path.join(broken, '1'), { recursive: true });
+    fs.copyFileSync(fixed, path.join(broken, '1', 'model.onnx'));
+    fs.writeFileSync(path.join(broken, 'config.pbtxt'), 'name: "m"\nbackend: "onnxruntime"\nmax_batch_sise: 0\n');
+    const txt = path.join(dir, 'notes.txt');
+    fs.writeFileSync(txt, 'hello');
+    const cases: [string[], number, RegExp][] = [
+      [[path.join(dir, 'missing.onnx')], 3, /RPN5004.*not found/],
+      [[empty], 1, /RPN7003.*not a Triton model repository/],
+      [[path.join(dir, 'broken-repo')], 1, /RPN7002.*config\.pbtxt.*3:1: message inference\.ModelConfig has no field named 'max_batch_sise'/],
+      [[txt], 2, /RPN6002.*neither an \.onnx file nor a directory/],
+      [[fixed, '--port', '70000'], 2, /RPN6002.*--port/],
+      [[fixed, '--max-queue', '0'], 2, /RPN6002.*--max-queue/],
+      [[fixed, '--preferred-batch', '8,100'], 2, /RPN6002.*--preferred-batch/],
+      [[fixed, '--port', String(busy.port)], 1, /RPN7005.*EADDRINUSE/],
+    ];
+    for (const [args, code, msg] of cases) {
+      const r = spawnSync(process.execPath, [cli, 'serve', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+      expect(r.status, args.join(' ')).toBe(code);
+      expect(r.stderr, args.join(' ')).toMatch(msg);
+      expect(r.stderr).not.toMatch(/listening on/);
+    }
   });
 });

@@ -25,6 +25,8 @@ export interface LoadResult {
   seconds: number;
   firstWrong?: string;
   firstError?: string;
+  /** Why the first lost request got no answer. */
+  firstLost?: string;
 }
 
 export function post(url: string, body: string, agent?: http.Agent, timeoutMs = 30_000): Promise<{ status: number; text: string }> {
@@ -79,7 +81,7 @@ export async function runLoad(url: string, cases: LoadCase[], opts: { concurrenc
         } else r.firstError ??= `${res.status} ${res.text.slice(0, 200)}`;
       } catch (e) {
         r.lost++;
-        r.firstError ??= (e as Error).message;
+        r.firstLost ??= (e as Error).message;
       }
       opts.onAnswer?.(i);
     }

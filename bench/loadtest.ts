@@ -71,7 +71,7 @@ const rows: Row[] = [];
 function row(model: string, mode: string, clients: number, r: LoadResult, meanBatch?: number): Row {
   const x: Row = { model, mode, clients, requests: r.sent, ok: r.ok, wrong: r.wrong, lost: r.lost, other: r.sent - r.ok - r.wrong - r.lost, throughput: r.ok / r.seconds, p50: percentile(r.latencies, 50), p99: percentile(r.latencies, 99), meanBatch };
   rows.push(x);
-  console.error(`  ${model} ${mode} ${clients} client(s): ${x.ok}/${x.requests} ok, ${x.wrong} wrong, ${x.lost} lost, ${x.throughput.toFixed(0)} req/s, p50 ${ms(x.p50)} ms, p99 ${ms(x.p99)} ms${meanBatch ? `, mean batch ${meanBatch.toFixed(1)} rows` : ''}${r.firstWrong ? `; ${r.firstWrong}` : ''}${r.firstError ? `; ${r.firstError}` : ''}`);
+  console.error(`  ${model} ${mode} ${clients} client(s): ${x.ok}/${x.requests} ok, ${x.wrong} wrong, ${x.lost} lost, ${x.throughput.toFixed(0)} req/s, p50 ${ms(x.p50)} ms, p99 ${ms(x.p99)} ms${meanBatch ? `, mean batch ${meanBatch.toFixed(1)} rows` : ''}${r.firstWrong ? `; ${r.firstWrong}` : ''}${r.firstError ? `; ${r.firstError}` : ''}${r.firstLost ? `; lost: ${r.firstLost}` : ''}`);
   return x;
 }
 
@@ -159,8 +159,8 @@ if (fs.existsSync(lorr)) {
   const rssEnd = metric((await get(`${srv.url}/metrics`)).text, 'process_resident_memory_bytes');
   const alive = (await get(`${srv.url}/v2/health/ready`)).status;
   await srv.stop();
-  results.overload = { status: r.status, wrong: r.wrong, lost: r.lost, rssStartMB: rssStart / 2 ** 20, rssPeakMB: Math.max(...rss) / 2 ** 20, rssEndMB: rssEnd / 2 ** 20, readyAfter: alive };
-  console.error(`  statuses ${JSON.stringify(r.status)}, wrong ${r.wrong}, lost ${r.lost}, RSS ${(rssStart / 2 ** 20).toFixed(0)} → peak ${(Math.max(...rss) / 2 ** 20).toFixed(0)} → ${(rssEnd / 2 ** 20).toFixed(0)} MB, ready after: ${alive}`);
+  results.overload = { status: r.status, wrong: r.wrong, lost: r.lost, firstLost: r.firstLost, rssStartMB: rssStart / 2 ** 20, rssPeakMB: Math.max(...rss) / 2 ** 20, rssEndMB: rssEnd / 2 ** 20, readyAfter: alive };
+  console.error(`  statuses ${JSON.stringify(r.status)}, wrong ${r.wrong}, lost ${r.lost}${r.firstLost ? ` (${r.firstLost})` : ''}, RSS ${(rssStart / 2 ** 20).toFixed(0)} → peak ${(Math.max(...rss) / 2 ** 20).toFixed(0)} → ${(rssEnd / 2 ** 20).toFixed(0)} MB, ready after: ${alive}`);
 
   // 3. a killed worker
   console.error('killed worker: p_mlp_lorr, 2 workers, 16 clients of 1-row requests, one worker terminated after 100 answers');

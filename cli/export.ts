@@ -51,7 +51,13 @@ export async function exportTritonCommand(model: string, opts: TritonFlags): Pro
 }
 
 export function registerExport(program: Command): void {
-  const exp = program.command('export').description('export a compiled model for a serving system (triton)');
+  const exp = program
+    .command('export')
+    .description('export a compiled model for a serving system (triton)')
+    .addHelpText('after', `
+Examples:
+  rpnc export triton model.onnx --repo models     # models/model/config.pbtxt + models/model/1/model.onnx
+  rpnc export triton --help                        # the options`);
   exp
     .command('triton')
     .description('write a Triton Inference Server model repository: <repo>/<name>/config.pbtxt and <repo>/<name>/1/model.onnx')

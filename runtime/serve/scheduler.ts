@@ -54,6 +54,11 @@ export class Scheduler {
     return this.queue.length;
   }
 
+  /** True when `submit` would be refused now. */
+  full(): boolean {
+    return this.queue.length >= this.opts.maxQueue;
+  }
+
   inFlight(): number {
     return this.running;
   }

@@ -275,6 +275,11 @@ export class InferenceServer {
     const m = entry.model;
     if (this.draining) throw new QueueFullError('the server is shutting down');
     if (req.headers['inference-header-content-length'] !== undefined) throw new HttpError(400, 'the binary tensor data extension is not supported by rpnc serve: send JSON tensors ("data": [...])');
+    // shed load before reading and parsing the body: a full queue costs the server almost nothing
+    if (entry.scheduler.full()) {
+      req.resume();
+      throw new QueueFullError(`the queue of model '${m.name}' is full (${this.opts.maxQueue} requests waiting); try again later`);
+    }
     const body = await this.readBody(req);
     let doc: unknown;
     try {

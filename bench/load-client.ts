@@ -7,8 +7,9 @@
 import * as http from 'node:http';
 
 export interface LoadCase {
-  /** Request body (a KServe v2 JSON inference request). */
-  body: string;
+  /** Request body (a KServe v2 JSON inference request, or a binary-extension one with `headers`). */
+  body: string | Buffer;
+  headers?: Record<string, string | number>;
   /** Checks an answer's output data; returns an error text or null. */
   check: (out: { shape: number[]; data: number[] }) => string | null;
 }
@@ -29,12 +30,15 @@ export interface LoadResult {
   firstLost?: string;
 }
 
-export function post(url: string, body: string, agent?: http.Agent, timeoutMs = 30_000): Promise<{ status: number; text: string }> {
+export function post(url: string, body: string | Buffer, agent?: http.Agent, timeoutMs = 30_000, headers: Record<string, string | number> = {}): Promise<{ status: number; text: string; body: Buffer; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }, timeout: timeoutMs }, (res) => {
+    const req = http.request(url, { method: 'POST', agent, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...headers }, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => {
+        const all = Buffer.concat(chunks);
+        resolve({ status: res.statusCode ?? 0, text: all.toString('utf8'), body: all, headers: res.headers });
+      });
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
@@ -68,11 +72,16 @@ export async function runLoad(url: string, cases: LoadCase[], opts: { concurrenc
       r.sent++;
       const t = performance.now();
       try {
-        const res = await post(url, c.body, agent);
+        const res = await post(url, c.body, agent, 30_000, c.headers);
         r.status[res.status] = (r.status[res.status] ?? 0) + 1;
         if (res.status === 200) {
           r.latencies.push(performance.now() - t);
-          const out = (JSON.parse(res.text) as { outputs: { shape: number[]; data: number[] }[] }).outputs[0];
+          const hl = res.headers['inference-header-content-length'];
+          let out: { shape: number[]; data: number[] };
+          if (hl !== undefined) {
+            const b = parseBinaryAnswer(res.body, Number(hl));
+            out = { shape: b.doc.outputs[0].shape, data: Array.from(b.data) };
+          } else out = (JSON.parse(res.text) as { outputs: { shape: number[]; data: number[] }[] }).outputs[0];
           const err = c.check(out);
           if (err) {
             r.wrong++;
@@ -96,6 +105,20 @@ export async function runLoad(url: string, cases: LoadCase[], opts: { concurrenc
 export function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/** A request of the binary tensor data extension: JSON header, then the float32 bytes; asks for a binary output. */
+export function binaryInferRequest(name: string, shape: number[], data: Float32Array): { body: Buffer; headers: Record<string, number> } {
+  const bytes = Buffer.from(new Float32Array(data).buffer);
+  const json = Buffer.from(JSON.stringify({ inputs: [{ name, shape, datatype: 'FP32', parameters: { binary_data_size: bytes.length } }], parameters: { binary_data_output: true } }));
+  return { body: Buffer.concat([json, bytes]), headers: { 'Inference-Header-Content-Length': json.length } };
+}
+
+/** The JSON header and the first output's float32 values of a binary answer. */
+export function parseBinaryAnswer(body: Buffer, headerLength: number): { doc: { outputs: { shape: number[]; parameters: { binary_data_size: number } }[] }; data: Float32Array } {
+  const doc = JSON.parse(body.subarray(0, headerLength).toString('utf8'));
+  const raw = body.subarray(headerLength, headerLength + doc.outputs[0].parameters.binary_data_size);
+  return { doc, data: new Float32Array(new Uint8Array(raw).buffer) };
 }
 
 /** A KServe v2 request body for rows of float32 data. */

@@ -2,7 +2,8 @@
  * `npm run loadtest`: `rpnc serve` under load, on localhost only, bounded in requests and seconds.
  *
  * 1. Throughput and p50/p99 latency for p_mlp_lorr and p_cnn_mnist (1-row requests, tinybig's golden
- *    inputs) with 1, 8 and 64 concurrent clients, dynamic batching on (max delay 0 and 2 ms) and off, next to the same
+ *    inputs) with 1, 8 and 64 concurrent clients, dynamic batching on (max delay 0 and 2 ms) and off, JSON
+ *    and binary tensors, next to the same
  *    model run in-process (one row per run, same ONNX Runtime thread count): the cost of serving.
  *    Every answer is checked against the in-process answer for its own input: zero wrong, zero lost.
  * 2. Overload: more clients than the queue holds; only 503s beyond capacity, the process's RSS.
@@ -21,7 +22,7 @@ import { writeOnnxModel } from '../compiler/onnx/external-data.js';
 import { packageRoot } from '../compiler/version.js';
 import { readTensorFile } from '../runtime/io/tensor-file.js';
 import { createSession, runSession } from '../runtime/session.js';
-import { closeTo, get, inferBody, percentile, post, runLoad, startServer, type LoadCase, type LoadResult } from './load-client.js';
+import { binaryInferRequest, closeTo, get, inferBody, percentile, post, runLoad, startServer, type LoadCase, type LoadResult } from './load-client.js';
 import { coupledAnswer, coupledModel, randomFloats } from './serve-fixtures.js';
 
 const root = packageRoot();
@@ -106,21 +107,23 @@ for (const c of CASES) {
   lat.sort((a, b) => a - b);
   row(c, 'in-process (1 row/run)', 1, { sent: lat.length, ok: lat.length, wrong: 0, lost: 0, status: {}, latencies: lat, seconds: secs });
   const cases: LoadCase[] = Array.from({ length: n }, (_, i) => ({ body: inferBody('x', [1, m], input.data.subarray(i * m, (i + 1) * m)), check: (out) => closeTo(out, [1, k], ref[i], 1e-5, 1e-4) }));
-  // the three modes' servers run side by side and are loaded in turns (A-B-C-C-B-A, half the requests each
+  const binaryCases: LoadCase[] = Array.from({ length: n }, (_, i) => ({ ...binaryInferRequest('x', [1, m], input.data.subarray(i * m, (i + 1) * m)), check: (out) => closeTo(out, [1, k], ref[i], 1e-5, 1e-4) }));
+  // the modes' servers run side by side and are loaded in turns (A-B-C-D-D-C-B-A, half the requests each
   // turn): on a shared machine, load from other processes then falls on every mode alike
   const modes: [string, string[]][] = [
     ['batching, max delay 0', ['--max-batch', '64', '--max-delay-ms', '0']],
     ['batching, max delay 2 ms', ['--max-batch', '64', '--max-delay-ms', '2']],
     ['no batching', ['--no-batching']],
+    ['batching, max delay 0, binary tensors', ['--max-batch', '64', '--max-delay-ms', '0']],
   ];
   const servers = [];
   for (const [, flags] of modes) servers.push(await startServer(cli, [onnx, ...flags, '--max-queue', '1024', '--threads', String(THREADS)]));
   for (const clients of CLIENTS) {
     const acc = modes.map(() => ({ r: { sent: 0, ok: 0, wrong: 0, lost: 0, status: {}, latencies: [] as number[], seconds: 0 } as LoadResult, runs: 0, rows: 0 }));
-    for (const i of [0, 1, 2, 2, 1, 0]) {
+    for (const i of [0, 1, 2, 3, 3, 2, 1, 0]) {
       const srv = servers[i];
       const before = (await get(`${srv.url}/metrics`)).text;
-      const r = await runLoad(`${srv.url}/v2/models/${c}/infer`, cases, { concurrency: clients, requests: Math.ceil(REQUESTS / 2), maxSeconds: SECONDS / 2 });
+      const r = await runLoad(`${srv.url}/v2/models/${c}/infer`, i === 3 ? binaryCases : cases, { concurrency: clients, requests: Math.ceil(REQUESTS / 2), maxSeconds: SECONDS / 2 });
       const after = (await get(`${srv.url}/metrics`)).text;
       const a = acc[i];
       a.runs += metric(after, 'rpnc_batch_rows_count', c) - metric(before, 'rpnc_batch_rows_count', c);

@@ -173,7 +173,7 @@ export class InferenceServer {
       if (parts[0] !== 'v2') throw new HttpError(404, `no such endpoint: ${url.pathname} (KServe v2: /v2/health/ready, /v2/models/<name>, /v2/models/<name>/infer, /metrics)`);
       if (parts.length === 1) {
         get();
-        return this.send(res, 200, { name: 'rpnc', version: VERSION, extensions: ['model_configuration'] });
+        return this.send(res, 200, { name: 'rpnc', version: VERSION, extensions: ['model_configuration', 'binary_tensor_data'] });
       }
       if (parts[1] === 'health' && parts.length === 3 && (parts[2] === 'live' || parts[2] === 'ready')) {
         get();
@@ -274,33 +274,42 @@ export class InferenceServer {
   private async infer(entry: Entry, req: http.IncomingMessage, res: http.ServerResponse, t0: number): Promise<void> {
     const m = entry.model;
     if (this.draining) throw new QueueFullError('the server is shutting down');
-    if (req.headers['inference-header-content-length'] !== undefined) throw new HttpError(400, 'the binary tensor data extension is not supported by rpnc serve: send JSON tensors ("data": [...])');
     // shed load before reading and parsing the body: a full queue costs the server almost nothing
     if (entry.scheduler.full()) {
       req.resume();
       throw new QueueFullError(`the queue of model '${m.name}' is full (${this.opts.maxQueue} requests waiting); try again later`);
     }
     const body = await this.readBody(req);
+    // the binary tensor data extension: a JSON header of Inference-Header-Content-Length bytes, then raw tensors
+    const headerLen = req.headers['inference-header-content-length'];
+    let jsonLen = body.length;
+    if (headerLen !== undefined) {
+      jsonLen = Number(headerLen);
+      if (!/^\d+$/.test(String(headerLen)) || jsonLen > body.length) throw new HttpError(400, `Inference-Header-Content-Length ${headerLen} is not a length within the body (${body.length} bytes)`);
+    }
     let doc: unknown;
     try {
-      doc = JSON.parse(body.toString('utf8'));
+      doc = JSON.parse(body.subarray(0, jsonLen).toString('utf8'));
     } catch (e) {
       throw new HttpError(400, `malformed JSON in the request body: ${(e as Error).message}`);
     }
-    const { data, shape, id, outputName } = this.parseRequest(entry, doc);
+    const { data, shape, id, outputName, binaryOut } = this.parseRequest(entry, doc, body.subarray(jsonLen));
     const out = await entry.scheduler.submit(data, shape);
-    const values = out.data instanceof Uint16Array ? Array.from(out.data, fromHalfBits) : Array.from(out.data);
-    this.send(res, 200, {
-      model_name: m.name,
-      model_version: m.version,
-      ...(id !== undefined ? { id } : {}),
-      outputs: [{ name: outputName, datatype: m.info.output.datatype, shape: out.shape, data: values }],
-    });
+    const head = { model_name: m.name, model_version: m.version, ...(id !== undefined ? { id } : {}) };
+    if (binaryOut) {
+      const bytes = Buffer.from(out.data.buffer, out.data.byteOffset, out.data.byteLength);
+      const json = Buffer.from(JSON.stringify({ ...head, outputs: [{ name: outputName, datatype: m.info.output.datatype, shape: out.shape, parameters: { binary_data_size: bytes.length } }] }));
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Inference-Header-Content-Length': json.length, 'Content-Length': json.length + bytes.length, ...(this.draining ? { Connection: 'close' } : {}) });
+      res.end(Buffer.concat([json, bytes]));
+    } else {
+      const values = out.data instanceof Uint16Array ? Array.from(out.data, fromHalfBits) : Array.from(out.data);
+      this.send(res, 200, { ...head, outputs: [{ name: outputName, datatype: m.info.output.datatype, shape: out.shape, data: values }] });
+    }
     this.metrics.request(m.name, 200, (performance.now() - t0) / 1000);
   }
 
-  /** Validate a KServe v2 JSON inference request; every problem is a 400 naming it. */
-  private parseRequest(entry: Entry, doc: unknown): { data: Float32Array | Uint16Array; shape: number[]; id?: string; outputName: string } {
+  /** Validate a KServe v2 inference request (JSON tensors, or binary ones after the JSON header); every problem is a 400 naming it. */
+  private parseRequest(entry: Entry, doc: unknown, binary: Buffer): { data: Float32Array | Uint16Array; shape: number[]; id?: string; outputName: string; binaryOut: boolean } {
     const m = entry.model;
     const bad = (msg: string): never => {
       throw new HttpError(400, msg);
@@ -322,29 +331,44 @@ export class InferenceServer {
     if (shape[0] < 1) bad(`input '${t.name}' has no rows (shape [${shape.join(', ')}])`);
     if (rule.exact !== undefined && shape[0] !== rule.exact) bad(`input '${t.name}' has ${shape[0]} rows, but ${m.info.reason}: send exactly ${rule.exact} rows per request`);
     if (rule.max !== undefined && shape[0] > rule.max) bad(`input '${t.name}' has ${shape[0]} rows, more than the max batch size ${rule.max} (rpnc serve --max-batch)`);
-    if (t.parameters !== undefined && (t.parameters as Record<string, unknown>)?.binary_data_size !== undefined) bad('the binary tensor data extension is not supported by rpnc serve: send JSON tensors');
     const n = shape.reduce((a, b) => a * b, 1);
-    const flat = Array.isArray(t.data) ? (t.data as unknown[]).flat(want.length) : bad(`input '${t.name}': "data" must be an array of numbers (row-major, flat or nested)`);
-    if (flat.length !== n) bad(`input '${t.name}': "data" has ${flat.length} values, shape [${shape.join(', ')}] needs ${n}`);
     const max = FLOAT_MAX[m.info.input.datatype];
     const half = m.info.input.datatype === 'FP16';
     const data = half ? new Uint16Array(n) : new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      const v = flat[i];
-      if (typeof v !== 'number') bad(`input '${t.name}': "data"[${i}] is ${JSON.stringify(v)}, not a number`);
-      const x = v as number;
-      if (!Number.isFinite(x) || Math.abs(x) > max) bad(`input '${t.name}': "data"[${i}] = ${x} is not a finite ${m.info.input.datatype} number`);
-      data[i] = half ? toHalfBits(x) : x;
+    const binarySize = (t.parameters as Record<string, unknown> | undefined)?.binary_data_size;
+    if (binarySize !== undefined) {
+      const bytes = n * (half ? 2 : 4);
+      if (t.data !== undefined) bad(`input '${t.name}' has both "data" and parameters.binary_data_size`);
+      if (binarySize !== bytes) bad(`input '${t.name}': binary_data_size ${JSON.stringify(binarySize)}, shape [${shape.join(', ')}] of ${m.info.input.datatype} needs ${bytes} bytes`);
+      if (binary.length !== bytes) bad(`input '${t.name}': ${binary.length} bytes of binary data after the JSON header, expected ${bytes}`);
+      new Uint8Array(data.buffer).set(binary); // little-endian, as the extension specifies
+      for (let i = 0; i < n; i++) {
+        const finite = half ? (data[i] & 0x7c00) !== 0x7c00 : Number.isFinite(data[i]);
+        if (!finite) bad(`input '${t.name}': value ${i} of the binary data is not a finite ${m.info.input.datatype} number`);
+      }
+    } else {
+      if (binary.length) bad(`${binary.length} bytes after the JSON header, but no input has parameters.binary_data_size`);
+      const flat = Array.isArray(t.data) ? (t.data as unknown[]).flat(want.length) : bad(`input '${t.name}': "data" must be an array of numbers (row-major, flat or nested)`);
+      if (flat.length !== n) bad(`input '${t.name}': "data" has ${flat.length} values, shape [${shape.join(', ')}] needs ${n}`);
+      for (let i = 0; i < n; i++) {
+        const v = flat[i];
+        if (typeof v !== 'number') bad(`input '${t.name}': "data"[${i}] is ${JSON.stringify(v)}, not a number`);
+        const x = v as number;
+        if (!Number.isFinite(x) || Math.abs(x) > max) bad(`input '${t.name}': "data"[${i}] = ${x} is not a finite ${m.info.input.datatype} number`);
+        data[i] = half ? toHalfBits(x) : x;
+      }
     }
+    let binaryOut = (d.parameters as Record<string, unknown> | undefined)?.binary_data_output === true;
     let outputName = m.info.output.name;
     if (d.outputs !== undefined) {
       if (!Array.isArray(d.outputs)) bad('"outputs" must be an array of { name }');
       for (const o of d.outputs as Record<string, unknown>[]) {
         if (o?.name !== m.info.output.name) bad(`unknown output '${String(o?.name)}': model '${m.name}' has one output, '${m.info.output.name}'`);
-        if ((o.parameters as Record<string, unknown> | undefined)?.binary_data === true) bad('the binary tensor data extension is not supported by rpnc serve: ask for JSON outputs');
+        const b = (o.parameters as Record<string, unknown> | undefined)?.binary_data;
+        if (b !== undefined) binaryOut = b === true;
       }
       outputName = m.info.output.name;
     }
-    return { data, shape, id: d.id as string | undefined, outputName };
+    return { data, shape, id: d.id as string | undefined, outputName, binaryOut };
   }
 }

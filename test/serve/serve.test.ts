@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeTo, get, inferBody, post, runLoad, startServer, type LoadCase, type ServerProcess } from '../../bench/load-client.js';
+import { binaryInferRequest, closeTo, get, inferBody, parseBinaryAnswer, post, runLoad, startServer, type LoadCase, type ServerProcess } from '../../bench/load-client.js';
 import { buildGolden, buildPerf, cli, coupledAnswer, coupledModel, goldenIo, inProcess, perfIo, randomFloats, tmpDir } from './helpers.js';
 
 const dir = tmpDir('serve');
@@ -86,7 +86,28 @@ describe('KServe v2 endpoints and bad requests', () => {
     expect(c.check(doc.outputs[0])).toBeNull();
   });
 
+  it('the binary tensor data extension: raw float32 in and out, the same numbers', async () => {
+    const x = lorrIo.input.data.subarray(0, 5 * 784);
+    const { body, headers } = binaryInferRequest('x', [5, 784], x);
+    const r = await post(`${s.url}/v2/models/p_mlp_lorr/infer`, body, undefined, 30_000, { ...headers, 'Content-Type': 'application/octet-stream' });
+    expect(r.status).toBe(200);
+    const { doc, data } = parseBinaryAnswer(r.body, Number(r.headers['inference-header-content-length']));
+    expect(doc.outputs[0]).toMatchObject({ name: 'y', datatype: 'FP32', shape: [5, 10], parameters: { binary_data_size: 200 } });
+    expect(closeTo({ shape: [5, 10], data: Array.from(data) }, [5, 10], lorrIo.output.data.subarray(0, 50))).toBeNull();
+    // bad binary requests
+    const nan = binaryInferRequest('x', [1, 784], Float32Array.from({ length: 784 }, (_, i) => (i === 7 ? NaN : 0)));
+    const bad = async (b: Buffer, h: Record<string, number | string>) => {
+      const res = await post(`${s.url}/v2/models/p_mlp_lorr/infer`, b, undefined, 30_000, h);
+      return [res.status, JSON.parse(res.text).error];
+    };
+    expect(await bad(nan.body, nan.headers)).toEqual([400, expect.stringMatching(/value 7 of the binary data is not a finite FP32/)]);
+    expect(await bad(body.subarray(0, body.length - 4), headers)).toEqual([400, expect.stringMatching(/15676 bytes of binary data after the JSON header, expected 15680/)]);
+    expect(await bad(body, { 'Inference-Header-Content-Length': body.length + 1 })).toEqual([400, expect.stringMatching(/not a length within the body/)]);
+    expect(await bad(body, { 'Inference-Header-Content-Length': 10 })).toEqual([400, expect.stringMatching(/malformed JSON/)]);
+  });
+
   it('every bad request is a 4xx with one JSON error, and the server keeps answering', async () => {
+    const errorsBefore = metric((await get(`${s.url}/metrics`)).text, 'rpnc_inference_errors_total', 'p_mlp_lorr') || 0;
     const x = Array.from({ length: 784 }, () => 0.5);
     const req = (input: Record<string, unknown>, extra: Record<string, unknown> = {}) => JSON.stringify({ inputs: [{ name: 'x', shape: [1, 784], datatype: 'FP32', data: x, ...input }], ...extra });
     const cases: [string, string, string | undefined, number, RegExp][] = [
@@ -105,7 +126,7 @@ describe('KServe v2 endpoints and bad requests', () => {
       ['non-finite (1e39 overflows float32)', '/v2/models/p_mlp_lorr/infer', req({ data: [1e39, ...x.slice(1)] }), 400, /not a finite FP32/],
       ['non-finite (1e400)', '/v2/models/p_mlp_lorr/infer', req({}).replace('"data":[0.5,', '"data":[1e400,'), 400, /not a finite FP32/],
       ['unknown output', '/v2/models/p_mlp_lorr/infer', req({}, { outputs: [{ name: 'z' }] }), 400, /unknown output 'z'/],
-      ['binary output asked', '/v2/models/p_mlp_lorr/infer', req({}, { outputs: [{ name: 'y', parameters: { binary_data: true } }] }), 400, /binary tensor data extension/],
+      ['binary size without binary data', '/v2/models/p_mlp_lorr/infer', JSON.stringify({ inputs: [{ name: 'x', shape: [1, 784], datatype: 'FP32', parameters: { binary_data_size: 3136 } }] }), 400, /0 bytes of binary data after the JSON header, expected 3136/],
       ['oversize body', '/v2/models/p_mlp_lorr/infer', req({ shape: [64, 784], data: Array(64 * 784).fill(0.123456789) }), 413, /over the limit of 500000 bytes/],
     ];
     for (const [what, url, body, status, msg] of cases) {
@@ -121,7 +142,7 @@ describe('KServe v2 endpoints and bad requests', () => {
     expect(c.check(JSON.parse(ok.text).outputs[0])).toBeNull();
     const m = (await get(`${s.url}/metrics`)).text;
     // every 4xx on the model's endpoints is counted (the 405 too); unknown models and endpoints are not the model's
-    expect(metric(m, 'rpnc_inference_errors_total', 'p_mlp_lorr')).toBe(cases.filter((c) => c[0] !== 'unknown model' && c[0] !== 'unknown endpoint').length + 1);
+    expect(metric(m, 'rpnc_inference_errors_total', 'p_mlp_lorr') - errorsBefore).toBe(cases.filter((c) => c[0] !== 'unknown model' && c[0] !== 'unknown endpoint').length + 1);
   });
 });
 

@@ -140,7 +140,8 @@ export function registerServe(program: Command): void {
     .addHelpText('after', `
 Endpoints (KServe v2 REST, as Triton Inference Server): GET /v2/health/live, /v2/health/ready,
 /v2/models/<name> (metadata), /v2/models/<name>/ready, /v2/models/<name>/config; POST
-/v2/models/<name>/infer with JSON tensors; GET /metrics (Prometheus). Batch-coupled and fixed-batch
+/v2/models/<name>/infer with JSON tensors (or Triton's binary tensor data extension); GET /metrics
+(Prometheus). Batch-coupled and fixed-batch
 models (ONNX metadata rpnc.fixed_batch, or rpnc.rows_independent = "false") are never batched.
 SIGTERM/SIGINT: finish the queued and running requests, then exit 0.
 

@@ -7,7 +7,7 @@
  *   GET  /v2/models/<name>[/versions/<v>]  model metadata (inputs, outputs, datatypes, shapes)
  *   GET  /v2/models/<name>[/versions/<v>]/ready
  *   GET  /v2/models/<name>[/versions/<v>]/config   the model's configuration (Triton's JSON form)
- *   POST /v2/models/<name>[/versions/<v>]/infer    JSON tensors
+ *   POST /v2/models/<name>[/versions/<v>]/infer    JSON tensors, or the binary tensor data extension
  *   GET  /metrics                          Prometheus text
  *
  * Every bad request gets a 4xx with `{"error": "…"}` and touches nothing else: it is answered before

@@ -19,10 +19,10 @@ export function tmpDir(tag: string): string {
 }
 
 /** Build fixtures/perf/<c>.ts with its checkpoint (or seeded weights when its data is absent) to `<dir>/<c>.onnx`. */
-export function buildPerf(c: string, dir: string, opts: { precision?: 'fp32' | 'fp16'; external?: boolean } = {}): string {
+export function buildPerf(c: string, dir: string, opts: { precision?: 'fp32' | 'fp16'; ioPrecision?: 'fp32' | 'fp16'; external?: boolean; out?: string } = {}): string {
   const data = path.join(perfDir, 'data', c, 'weights.safetensors');
-  const res = compileFile(path.join(perfDir, `${c}.ts`), { weights: fs.existsSync(data) ? [data] : undefined, precision: opts.precision });
-  const out = path.join(dir, `${c}.onnx`);
+  const res = compileFile(path.join(perfDir, `${c}.ts`), { weights: fs.existsSync(data) ? [data] : undefined, precision: opts.precision, ioPrecision: opts.ioPrecision });
+  const out = path.join(dir, opts.out ?? `${c}.onnx`);
   writeOnnxModel(out, res.proto, { external: opts.external });
   return out;
 }

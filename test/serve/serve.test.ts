@@ -146,6 +146,24 @@ describe('KServe v2 endpoints and bad requests', () => {
   });
 });
 
+describe('a float16 model with float16 input and output (rpnc build --precision fp16 --io-precision fp16)', () => {
+  it('takes and gives FP16 tensors, within float16 tolerance of tinybig, batched', async () => {
+    const half = buildPerf('p_mlp_lorr', dir, { precision: 'fp16', ioPrecision: 'fp16', out: 'lorr_half.onnx' });
+    const s = await serve([half, '--max-delay-ms', '2']);
+    expect(JSON.parse((await get(`${s.url}/v2/models/lorr_half`)).text).inputs).toEqual([{ name: 'x', datatype: 'FP16', shape: [-1, 784] }]);
+    const cases: LoadCase[] = [0, 1, 2, 3].map((i) => ({
+      body: inferBody('x', [2, 784], lorrIo.input.data.subarray(2 * i * 784, 2 * (i + 1) * 784), 'FP16'),
+      check: (out) => closeTo(out, [2, 10], lorrIo.output.data.subarray(20 * i, 20 * (i + 1)), 2e-2, 2e-2),
+    }));
+    const r = await runLoad(`${s.url}/v2/models/lorr_half/infer`, cases, { concurrency: 4, requests: 24 });
+    expect({ ok: r.ok, wrong: r.wrong, firstWrong: r.firstWrong }).toEqual({ ok: 24, wrong: 0, firstWrong: undefined });
+    const f32 = await post(`${s.url}/v2/models/lorr_half/infer`, inferBody('x', [1, 784], lorrIo.input.data.subarray(0, 784)));
+    expect([f32.status, JSON.parse(f32.text).error]).toEqual([400, `input 'x' has datatype "FP32", the model expects "FP16"`]);
+    const big = await post(`${s.url}/v2/models/lorr_half/infer`, inferBody('x', [1, 784], Float32Array.from({ length: 784 }, (_, i) => (i ? 0 : 70000)), 'FP16'));
+    expect([big.status, JSON.parse(big.text).error]).toEqual([400, `input 'x': "data"[0] = 70000 is not a finite FP16 number`]);
+  });
+});
+
 describe('dynamic batching (row-independent model)', () => {
   it('merged answers equal tinybig\'s and the unbatched ones: 240 requests of 1-4 rows, 16 clients', async () => {
     const s = await serve([lorr, '--max-delay-ms', '5', '--max-batch', '64']);

@@ -60,7 +60,8 @@ export function get(url: string): Promise<{ status: number; text: string }> {
 }
 
 export async function runLoad(url: string, cases: LoadCase[], opts: { concurrency: number; requests: number; maxSeconds?: number; onAnswer?: (i: number) => void }): Promise<LoadResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: opts.concurrency });
+  // free sockets are closed after 4 s idle, well before a server's keep-alive timeout (Node's default is 5 s)
+  const agent = new http.Agent({ keepAlive: true, maxSockets: opts.concurrency, timeout: 4000 });
   const r: LoadResult = { sent: 0, ok: 0, wrong: 0, lost: 0, status: {}, latencies: [], seconds: 0 };
   const t0 = performance.now();
   const deadline = t0 + (opts.maxSeconds ?? 60) * 1000;

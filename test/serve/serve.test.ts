@@ -4,7 +4,7 @@
  * merged under concurrent load, overload (503 only), a killed worker, SIGTERM draining. A few hundred
  * requests in all; `npm run loadtest` is the long form.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -308,11 +308,22 @@ describe('start-up errors: one diagnostic, an exit code, no server', () => {
       [[fixed, '--preferred-batch', '8,100'], 2, /RPN6002.*--preferred-batch/],
       [[fixed, '--port', String(busy.port)], 1, /RPN7005.*EADDRINUSE/],
     ];
-    for (const [args, code, msg] of cases) {
-      const r = spawnSync(process.execPath, [cli, 'serve', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
-      expect(r.status, args.join(' ')).toBe(code);
-      expect(r.stderr, args.join(' ')).toMatch(msg);
-      expect(r.stderr).not.toMatch(/listening on/);
-    }
+    const results = await Promise.all(
+      cases.map(
+        ([args]) =>
+          new Promise<{ code: number | null; stderr: string }>((resolve) => {
+            const child = spawn(process.execPath, [cli, 'serve', ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+            let stderr = '';
+            child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+            const t = setTimeout(() => child.kill('SIGKILL'), 60_000);
+            child.on('exit', (code) => (clearTimeout(t), resolve({ code, stderr })));
+          }),
+      ),
+    );
+    cases.forEach(([args, code, msg], i) => {
+      expect(results[i].code, args.join(' ')).toBe(code);
+      expect(results[i].stderr, args.join(' ')).toMatch(msg);
+      expect(results[i].stderr).not.toMatch(/listening on/);
+    });
   });
 });

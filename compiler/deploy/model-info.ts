@@ -21,6 +21,7 @@ import { DiagnosticError, diag } from '../diagnostics.js';
 const { onnx } = onnxProto;
 const DT = onnx.TensorProto.DataType;
 
+/** How a model's batch axis may be used: merged across requests (`independent`) or never (`coupled`, `fixed`). */
 export type BatchKind = 'independent' | 'coupled' | 'fixed';
 
 /** A tensor of the interface: name, element type, and dims (−1 for a free dimension). */
@@ -31,6 +32,7 @@ export interface TensorSig {
   dims: number[];
 }
 
+/** The serving view of an ONNX model: its one input and output, and its batch kind with the reason. */
 export interface ModelInfo {
   input: TensorSig;
   output: TensorSig;

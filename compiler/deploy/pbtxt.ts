@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import protobuf from 'protobufjs';
 import { packageRoot } from '../version.js';
 
+/** A config.pbtxt (protobuf text format) that does not parse against the schema; `line` and `col` are 1-based. */
 export class PbtxtError extends Error {
   constructor(
     message: string,

@@ -21,6 +21,7 @@ import { PbtxtError, parseModelConfig } from './pbtxt.js';
 
 const { onnx } = onnxProto;
 
+/** Options of `writeTritonRepo` / `tritonConfig` (the flags of `rpnc export triton`). */
 export interface TritonOptions {
   /** Model name (the directory under the repository); default the ONNX file's base name. */
   name?: string;
@@ -37,7 +38,9 @@ export interface TritonOptions {
   tensorrt?: boolean;
 }
 
+/** Default `max_batch_size` of row-independent models. */
 export const DEFAULT_MAX_BATCH = 64;
+/** Default `dynamic_batching.max_queue_delay_microseconds` (Triton's default too). */
 export const DEFAULT_MAX_QUEUE_DELAY_US = 0;
 
 /** Triton model names: a directory name, no separators. */

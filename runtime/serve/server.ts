@@ -24,6 +24,7 @@ import { Metrics } from './metrics.js';
 import { WorkerDiedError, WorkerPool } from './pool.js';
 import { QueueFullError, Scheduler } from './scheduler.js';
 
+/** One model served by `InferenceServer`: its file, kind and batching settings. */
 export interface ServedModel {
   name: string;
   version: string;
@@ -39,6 +40,7 @@ export interface ServedModel {
   config?: Record<string, unknown>;
 }
 
+/** Options of `InferenceServer` (the flags of `rpnc serve`). */
 export interface ServeOptions {
   host: string;
   port: number;
@@ -79,6 +81,10 @@ function batchRule(m: ServedModel): { exact?: number; max?: number } {
   return {};
 }
 
+/**
+ * The KServe v2 HTTP server of `rpnc serve`: `new InferenceServer(models, opts)`, `await start()` (loads the
+ * models in worker threads, listens, returns the port), `await drain()` (answers what is queued, then stops).
+ */
 export class InferenceServer {
   private models = new Map<string, Entry>();
   private server: http.Server;

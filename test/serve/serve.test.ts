@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binaryInferRequest, closeTo, get, inferBody, parseBinaryAnswer, post, runLoad, startServer, type LoadCase, type ServerProcess } from '../../bench/load-client.js';
+import { writeTritonRepo } from '../../compiler/deploy/triton.js';
 import { buildGolden, buildPerf, cli, coupledAnswer, coupledModel, goldenIo, inProcess, perfIo, randomFloats, tmpDir } from './helpers.js';
 
 const dir = tmpDir('serve');
@@ -143,6 +144,27 @@ describe('KServe v2 endpoints and bad requests', () => {
     const m = (await get(`${s.url}/metrics`)).text;
     // every 4xx on the model's endpoints is counted (the 405 too); unknown models and endpoints are not the model's
     expect(metric(m, 'rpnc_inference_errors_total', 'p_mlp_lorr') - errorsBefore).toBe(cases.filter((c) => c[0] !== 'unknown model' && c[0] !== 'unknown endpoint').length + 1);
+  });
+});
+
+describe('a Triton repository served as Triton would', () => {
+  it('every model of the repository, batching from its config.pbtxt, the config on /config', async () => {
+    const repo = path.join(dir, 'repo');
+    writeTritonRepo(lorr, repo, { name: 'mlp', maxBatch: 32, preferredBatchSizes: [8, 32], maxQueueDelayUs: 1000, instances: 2 });
+    writeTritonRepo(fixed, repo);
+    const s = await serve([repo]);
+    expect(s.stderr()).toMatch(/model 'i_two_layers' \(version 1, input x FP32 \[4, 3\]\): 1 worker\(s\); not batched: the batch is fixed at 4 rows/);
+    expect(s.stderr()).toMatch(/model 'mlp' \(version 1, input x FP32 \[batch, 784\]\): 2 worker\(s\); dynamic batching up to 32 rows, 1 ms max delay, preferred 8, 32/);
+    const cfg = JSON.parse((await get(`${s.url}/v2/models/mlp/config`)).text);
+    expect(cfg).toMatchObject({ name: 'mlp', max_batch_size: 32, dynamic_batching: { preferred_batch_size: [8, 32], max_queue_delay_microseconds: 1000 } });
+    const [c] = lorrCases([4]);
+    const r = await post(`${s.url}/v2/models/mlp/versions/1/infer`, c.body);
+    expect(c.check(JSON.parse(r.text).outputs[0])).toBeNull();
+    const golden = goldenIo('i_two_layers');
+    const f = await post(`${s.url}/v2/models/i_two_layers/infer`, inferBody('x', [4, 3], golden.input.data));
+    expect(closeTo(JSON.parse(f.text).outputs[0], [3, 2], golden.output.data)).toBeNull();
+    const tooMany = await post(`${s.url}/v2/models/mlp/infer`, inferBody('x', [33, 784], new Float32Array(33 * 784)));
+    expect([tooMany.status, JSON.parse(tooMany.text).error]).toEqual([400, expect.stringMatching(/more than the max batch size 32/)]);
   });
 });
 

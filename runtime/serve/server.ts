@@ -349,13 +349,15 @@ export class InferenceServer {
     const n = shape.reduce((a, b) => a * b, 1);
     const max = FLOAT_MAX[m.info.input.datatype];
     const half = m.info.input.datatype === 'FP16';
-    const data = half ? new Uint16Array(n) : new Float32Array(n);
+    // the tensor is allocated only once its size is known to match the data sent (bounded by --max-body)
+    let data: Float32Array | Uint16Array;
     const binarySize = (t.parameters as Record<string, unknown> | undefined)?.binary_data_size;
     if (binarySize !== undefined) {
       const bytes = n * (half ? 2 : 4);
       if (t.data !== undefined) bad(`input '${t.name}' has both "data" and parameters.binary_data_size`);
       if (binarySize !== bytes) bad(`input '${t.name}': binary_data_size ${JSON.stringify(binarySize)}, shape [${shape.join(', ')}] of ${m.info.input.datatype} needs ${bytes} bytes`);
       if (binary.length !== bytes) bad(`input '${t.name}': ${binary.length} bytes of binary data after the JSON header, expected ${bytes}`);
+      data = half ? new Uint16Array(n) : new Float32Array(n);
       new Uint8Array(data.buffer).set(binary); // little-endian, as the extension specifies
       for (let i = 0; i < n; i++) {
         const finite = half ? (data[i] & 0x7c00) !== 0x7c00 : Number.isFinite(data[i]);
@@ -365,6 +367,7 @@ export class InferenceServer {
       if (binary.length) bad(`${binary.length} bytes after the JSON header, but no input has parameters.binary_data_size`);
       const flat = Array.isArray(t.data) ? (t.data as unknown[]).flat(want.length) : bad(`input '${t.name}': "data" must be an array of numbers (row-major, flat or nested)`);
       if (flat.length !== n) bad(`input '${t.name}': "data" has ${flat.length} values, shape [${shape.join(', ')}] needs ${n}`);
+      data = half ? new Uint16Array(n) : new Float32Array(n);
       for (let i = 0; i < n; i++) {
         const v = flat[i];
         if (typeof v !== 'number') bad(`input '${t.name}': "data"[${i}] is ${JSON.stringify(v)}, not a number`);

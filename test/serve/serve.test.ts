@@ -123,6 +123,8 @@ describe('KServe v2 endpoints and bad requests', () => {
       ['wrong rank', '/v2/models/p_mlp_lorr/infer', req({ shape: [784] }), 400, /shape \[784\]/],
       ['too many rows', '/v2/models/p_mlp_lorr/infer', req({ shape: [65, 784], data: Array(65 * 784).fill(0) }), 400, /max batch size 64/],
       ['data count', '/v2/models/p_mlp_lorr/infer', req({ data: x.slice(2) }), 400, /782 values.*needs 784/],
+      ['huge shape, little data', '/v2/models/p_mlp_lorr/infer', req({ shape: [2 ** 40, 784] }), 400, /max batch size 64/],
+      ['huge binary shape', '/v2/models/p_mlp_lorr/infer', JSON.stringify({ inputs: [{ name: 'x', shape: [2 ** 40, 784], datatype: 'FP32', parameters: { binary_data_size: 4 } }] }), 400, /max batch size 64/],
       ['string in data', '/v2/models/p_mlp_lorr/infer', req({ data: ['a', ...x.slice(1)] }), 400, /"data"\[0\] is "a"/],
       ['non-finite (1e39 overflows float32)', '/v2/models/p_mlp_lorr/infer', req({ data: [1e39, ...x.slice(1)] }), 400, /not a finite FP32/],
       ['non-finite (1e400)', '/v2/models/p_mlp_lorr/infer', req({}).replace('"data":[0.5,', '"data":[1e400,'), 400, /not a finite FP32/],
@@ -261,6 +263,9 @@ describe('overload, a dying worker, SIGTERM', () => {
     expect(Object.keys(r.status).sort()).toEqual(['200', '503']);
     expect(r.status['503']).toBeGreaterThan(0);
     expect(r.ok).toBe(r.status['200']);
+    // no batching, so no row limit: a huge shape with little data is refused before anything is allocated
+    const huge = await post(`${s.url}/v2/models/p_mlp_lorr/infer`, inferBody('x', [2 ** 30, 784], [1, 2, 3]));
+    expect([huge.status, JSON.parse(huge.text).error]).toEqual([400, expect.stringMatching(/"data" has 3 values, shape \[1073741824, 784\] needs 841813590016/)]);
     expect((await get(`${s.url}/v2/health/ready`)).status).toBe(200);
   });
 

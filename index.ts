@@ -25,3 +25,8 @@ export { toFloat16, FP16_TOLERANCE, type Precision } from './compiler/onnx/fp16.
 export { writeOnnxModel, splitExternalData, EXTERNAL_DATA_ENV, type WrittenModel } from './compiler/onnx/external-data.js';
 export { cudaPlacement, CUDA_KERNELS, type NodePlacement } from './compiler/onnx/cuda-kernels.js';
 export { cudaPlacementWarning } from './runtime/session.js';
+/** Serving (docs/serving.md): Triton model repositories, the batch kind of an ONNX model, the KServe v2 server of `rpnc serve`. */
+export { writeTritonRepo, readTritonRepo, tritonConfig, configProblems, type TritonOptions, type TritonWritten, type TritonModel } from './compiler/deploy/triton.js';
+export { modelInfo, ROWS_INDEPENDENT_KEY, FIXED_BATCH_KEY, type ModelInfo, type BatchKind, type TensorSig } from './compiler/deploy/model-info.js';
+export { parseModelConfig, parseTextFormat, PbtxtError } from './compiler/deploy/pbtxt.js';
+export { InferenceServer, type ServedModel, type ServeOptions } from './runtime/serve/server.js';

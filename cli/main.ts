@@ -10,6 +10,8 @@ import { registerInspect } from './inspect.js';
 import { reportAndExit, setJsonOutput } from './report.js';
 import { registerInit } from './init.js';
 import { registerImport } from './import.js';
+import { registerExport } from './export.js';
+import { registerServe } from './serve.js';
 import { configureTerminal } from './terminal.js';
 import { onTempFile, removeTempFiles } from '../compiler/weights/atomic.js';
 import { PASS_NAMES } from '../ir/passes/index.js';
@@ -117,6 +119,8 @@ Examples:
 registerInspect(program);
 registerInit(program);
 registerImport(program);
+registerExport(program);
+registerServe(program);
 
 // `--json` on build, check and inspect: one JSON document on stdout, also for usage errors (docs/cli.md)
 const argv = process.argv.slice(2);

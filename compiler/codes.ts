@@ -3,6 +3,7 @@ import { FRONTEND_CODES } from './frontend/codes.js';
 import { IMPORT_CODES } from './import/codes.js';
 import { SPEC_CODES } from './spec/build.js';
 import { WeightCodes } from './weights/codes.js';
+import { DEPLOY_CODES } from './deploy/codes.js';
 
 export const INTERNAL_CODES = {
   RPN4000: 'internal error (an unexpected exception in rpnc)',
@@ -34,4 +35,4 @@ export const ONNX_FILE_CODES = {
   RPN3401: 'not an ONNX model (the file does not decode as a ModelProto, or has no graph)',
 } as const;
 
-export const ALL_CODES: Record<string, string> = { ...FRONTEND_CODES, ...IMPORT_CODES, ...SPEC_CODES, ...WeightCodes, ...INTERNAL_CODES, ...RUNTIME_CODES, ...USAGE_CODES, ...ONNX_FILE_CODES };
+export const ALL_CODES: Record<string, string> = { ...FRONTEND_CODES, ...IMPORT_CODES, ...SPEC_CODES, ...WeightCodes, ...INTERNAL_CODES, ...RUNTIME_CODES, ...USAGE_CODES, ...ONNX_FILE_CODES, ...DEPLOY_CODES };

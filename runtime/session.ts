@@ -48,6 +48,8 @@ export interface SessionOptions {
   /** Warnings (RPN5201: nodes of a CUDA session that run on the CPU); default: through onNote. */
   onWarning?: (warning: Diagnostic) => void;
   intraOpNumThreads?: number;
+  /** false: ORT's intra-/inter-op threads do not spin while waiting for work (a server's workers share the cores with its event loop). Default: ORT's (spinning). */
+  allowSpinning?: boolean;
   /** ORT's own log level (default: 2 = warnings for CUDA sessions, 3 = errors for CPU ones); 0 prints its node placement ("All nodes placed on [CUDAExecutionProvider]") on the process's stderr. */
   logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
 }
@@ -72,7 +74,7 @@ export const CUDA_PROVIDER_LIB = 'libonnxruntime_providers_cuda.so';
 export const CUDA_INSTALL_HINT =
   'install the CUDA execution provider of onnxruntime-node on a machine with network access: ' +
   '`ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node` (or `npm install onnxruntime-node --onnxruntime-node-install=cuda12`), ' +
-  'with the CUDA 12 and cuDNN 9 libraries on LD_LIBRARY_PATH; or run with --ep cpu';
+  'with the CUDA libraries it links (`ldd libonnxruntime_providers_cuda.so`; CUDA 13 for ONNX Runtime ≥ 1.27 per its release notes) and cuDNN 9 on LD_LIBRARY_PATH; or run with --ep cpu';
 
 async function create(model: Uint8Array | string, providers: ort.InferenceSession.SessionOptions['executionProviders'], opts: SessionOptions, cuda = false) {
   const options: ort.InferenceSession.SessionOptions = { executionProviders: providers, graphOptimizationLevel: 'all', logSeverityLevel: opts.logSeverityLevel ?? (cuda ? 2 : 3) };
@@ -82,6 +84,7 @@ async function create(model: Uint8Array | string, providers: ort.InferenceSessio
   // pattern (ir/passes/scale-legalization.ts merges chained scalar scales, so default ORT sessions load
   // them); disabling the fusion here stays as defence in depth. Its gain (a scalar in FusedMatMul) is small.
   options.extra = { optimization: { disable_specified_optimizers: 'MatMulScaleFusion' } };
+  if (opts.allowSpinning === false) options.extra.session = { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } };
   if (opts.intraOpNumThreads !== undefined) options.intraOpNumThreads = opts.intraOpNumThreads;
   if (typeof model === 'string') return ort.InferenceSession.create(model, options);
   return ort.InferenceSession.create(Buffer.from(model.buffer, model.byteOffset, model.byteLength), options);

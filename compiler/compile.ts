@@ -209,6 +209,10 @@ export function compileSpec(spec: ModelSpec, store: WeightStore, opts: CompileOp
     'rpnc.folded': String(opts.fold ?? true),
   };
   if (spec.batch !== undefined) metadata['rpnc.fixed_batch'] = `${spec.batch} (an instance interdependence mixes the rows of the batch; outputs ${spec.rowsOut} rows)`;
+  // whether a row's output depends only on that row (serving may then merge requests into one batch): not for a
+  // fixed batch (the rows are mixed) nor for BatchNorm on batch statistics
+  const coupled = spec.batch !== undefined || batchNormWarnings(spec, store).length > 0;
+  metadata['rpnc.rows_independent'] = String(!coupled);
   if (opts.sourceText !== undefined) metadata['rpnc.source_sha256'] = createHash('sha256').update(opts.sourceText).digest('hex');
   const model = createModel(graph, { metadata, producerVersion: VERSION });
   const fp32 = modelProto(model);

@@ -15,6 +15,7 @@ import { encodeModel, modelProto } from './onnx/emit.js';
 import { type Precision, toFloat16 } from './onnx/fp16.js';
 import { EXTERNAL_DATA_THRESHOLD, inlineTensorBytes } from './onnx/external-data.js';
 import { buildModelSpec } from './spec/build.js';
+import { bilinearHeadWarnings } from './spec/data-interdependence.js';
 import { checkDerivedExtras } from './spec/extras.js';
 import { batchNormParams, parameterManifest } from './spec/params.js';
 import type { ModelSpec } from './spec/types.js';
@@ -206,6 +207,8 @@ export function compileSpec(spec: ModelSpec, store: WeightStore, opts: CompileOp
     'rpnc.folded': String(opts.fold ?? true),
   };
   if (spec.batch !== undefined) metadata['rpnc.fixed_batch'] = `${spec.batch} (an instance interdependence mixes the rows of the batch; outputs ${spec.rowsOut} rows)`;
+  // an output row depends on other rows (A computed from the batch): never split the batch (check / run / serving)
+  if (spec.rowCoupled) metadata['rpnc.rows_independent'] = 'false';
   if (opts.sourceText !== undefined) metadata['rpnc.source_sha256'] = createHash('sha256').update(opts.sourceText).digest('hex');
   const model = createModel(graph, { metadata, producerVersion: VERSION });
   const fp32 = modelProto(model);
@@ -219,7 +222,7 @@ export function compileSpec(spec: ModelSpec, store: WeightStore, opts: CompileOp
     model,
     spec,
     weights: store,
-    diagnostics: batchNormWarnings(spec, store),
+    diagnostics: [...bilinearHeadWarnings(spec), ...batchNormWarnings(spec, store)],
   };
   phase('emit', () => {
     // A model beyond protobuf's 2 GB is only ever written with external data: do not encode it inline here.

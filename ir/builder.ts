@@ -125,6 +125,9 @@ export class GraphBuilder {
   greaterOrEqual(a: Operand, b: Operand, opts?: NodeOptions): Value {
     return this.one('GreaterOrEqual', this.operands(a, b), {}, opts);
   }
+  equal(a: Operand, b: Operand, opts?: NodeOptions): Value {
+    return this.one('Equal', this.operands(a, b), {}, opts);
+  }
   less(a: Operand, b: Operand, opts?: NodeOptions): Value {
     return this.one('Less', this.operands(a, b), {}, opts);
   }

@@ -173,6 +173,7 @@ const BINARY: Record<string, Scalar2> = {
   Pow: (a, b) => Math.pow(a, b),
   GreaterOrEqual: (a, b) => (a >= b ? 1 : 0),
   Less: (a, b) => (a < b ? 1 : 0),
+  Equal: (a, b) => (a === b ? 1 : 0),
   Max: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.max(a, b)),
   Min: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.min(a, b)),
 };
@@ -203,7 +204,7 @@ function binary(op: string, a: Tensor, b: Tensor): Tensor {
   const [x, y] = [f64(a), f64(b)];
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = f(x[ia(i)], y[ib(i)]);
-  const dtype: DType = op === 'GreaterOrEqual' || op === 'Less' ? 'bool' : a.dtype;
+  const dtype: DType = op === 'GreaterOrEqual' || op === 'Less' || op === 'Equal' ? 'bool' : a.dtype;
   if (dtype === 'int64') for (let i = 0; i < n; i++) out[i] = Math.trunc(out[i]);
   return fromF64(dtype, shape, out);
 }
@@ -519,7 +520,7 @@ export function evaluateNode(node: Pick<Node, 'op' | 'attrs'>, inputs: (Tensor |
   need(1);
   const X = x!;
   switch (op) {
-    case 'Add': case 'Sub': case 'Mul': case 'Div': case 'Pow': case 'GreaterOrEqual': case 'Less':
+    case 'Add': case 'Sub': case 'Mul': case 'Div': case 'Pow': case 'GreaterOrEqual': case 'Less': case 'Equal':
       need(2);
       return [binary(op, X, y!)];
     case 'Max':

@@ -22,7 +22,7 @@ export const UNARY_OPS = [
   'Softmax', 'LogSoftmax', 'Identity', 'Floor',
 ] as const;
 export const BINARY_OPS = ['Add', 'Sub', 'Mul', 'Div', 'Pow'] as const;
-export const COMPARE_OPS = ['GreaterOrEqual', 'Less'] as const;
+export const COMPARE_OPS = ['GreaterOrEqual', 'Less', 'Equal'] as const;
 export const REDUCE_OPS = ['ReduceMean', 'ReduceSum', 'ReduceMax', 'ReduceMin', 'ReduceProd'] as const;
 
 export function normAxis(op: string, axis: number, rank: number): number {

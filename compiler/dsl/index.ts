@@ -15,3 +15,5 @@ export * from './fusion.js';
 export * from './interdependence.js';
 export * from './module.js';
 export * from './grid.js';
+export * from './kernel.js';
+export * from './bilinear.js';

@@ -28,8 +28,8 @@ export function lowerHead(b: GraphBuilder, x: Value, h: HeadSpec, ws: WeightSour
   const aiName = (c: number) => (h.channelNum > 1 && perChannel ? `${h.prefix}w_attribute_interdependence.${c}` : `${h.prefix}w_attribute_interdependence`);
   const iiName = (c: number) => (h.channelNum > 1 && perChannel ? `${h.prefix}w_instance_interdependence.${c}` : `${h.prefix}w_instance_interdependence`);
   const kappaOf = (c: number): Value => {
-    const k = lowerExpansion(b, ai ? lowerAttributeInterdependence(b, x0, ai, params.wAttributeInterdependence?.[c], aiName(c)) : x0, h.expansion, ws);
-    return ii ? lowerInstanceInterdependence(b, k, ii, params.wInstanceInterdependence?.[c], iiName(c)) : k;
+    const k = lowerExpansion(b, ai ? lowerAttributeInterdependence(b, x0, ai, params.wAttributeInterdependence?.[c], aiName(c), ws) : x0, h.expansion, ws);
+    return ii ? lowerInstanceInterdependence(b, k, ii, params.wInstanceInterdependence?.[c], iiName(c), x0, ws) : k;
   };
   const shared = perChannel ? undefined : kappaOf(0);
   const bias = params.b ? b.constant(float32s([...params.b]), `${h.prefix}b`) : undefined;

@@ -34,6 +34,7 @@ export const OP_TABLE: Readonly<Record<string, OpSpec>> = {
   Cosh: none,
   Div: none,
   Elu: alpha,
+  Equal: none,
   Erf: none,
   Exp: none,
   Expand: none,

@@ -36,7 +36,7 @@ export function derivedExtras(e: ExpansionSpec): { key: string; shape: number[];
 
 /** The fixed A (m×m', or b×b' for the instance axis, float32) tinybig caches on a parameter-free interdependence (`<slot>_interdependence.A`). */
 function interdependenceA(ai: InterdependenceSpec | undefined, headPrefix: string, slot = 'attribute'): { key: string; shape: number[]; values: number[] }[] {
-  if (!ai || ai.l > 0) return [];
+  if (!ai || ai.l > 0 || ai.data) return []; // data-dependent A (issue 13): computed, or a frozen side-car read as such
   const [m, mPrime] = ai.axis === 'instance' ? [ai.b!, ai.bPrime!] : [ai.m, ai.mPrime];
   const o = ai.options;
   const at = (i: number, j: number): number => {

@@ -101,7 +101,35 @@ export interface InterdependenceSpec {
   /** Instance axis: the batch size b (rows of A') and b' (columns of A'). */
   b?: number;
   bPrime?: number;
+  /** Data-dependent functions (issue 13, spec rpn2-bilinear-kernel): A is computed from X0 at run time. */
+  data?: DataInterdependenceSpec;
   source?: Component;
+}
+
+/**
+ * How a data-dependent interdependence builds A from Z (Z = X0 for the attribute axis, X0ᵀ for the instance axis; the
+ * axis is InterdependenceSpec.axis). `b` on the InterdependenceSpec is set where tinybig needs the batch to be b.
+ */
+export interface DataInterdependenceSpec {
+  /** 'kernel' (numerical / statistical, no parameters), 'bilinear' (A = Zᵀ·ψ(w)·Z), 'hybrid', 'rpn' (A = κ'(Zᵀ)·ψ'(w)ᵀ). */
+  family: 'kernel' | 'bilinear' | 'hybrid' | 'rpn';
+  /** The kernel's name (tinybig.koala, e.g. `gaussian_rbf_kernel`) and hyper-parameters (kernel family). */
+  kernel?: string;
+  kernelOptions?: Record<string, unknown>;
+  /** custom_hybrid_kernel: the kernels (names, default hyper-parameters) and their weights. */
+  kernels?: { kernel: string; weight: number }[];
+  /** Applied to Z before A is computed / to A after (a Softmax may have dim 0 or 1: axes of A). */
+  pre: ProcessSpec[];
+  post: ProcessSpec[];
+  /** The bilinear head's attention normalisation (after `post`): column softmax of √n-scaled, zero-masked A. */
+  attention?: { rescale: number; maskZeros: boolean };
+  /** requireData: false: A frozen in tinybig from the first batch, read from this side-car key. */
+  frozenKey?: string;
+  /** hybrid: the members (each with its own data spec; l = its slice of the hybrid's w) and the fusion. */
+  members?: InterdependenceSpec[];
+  fusion?: FusionSpec;
+  /** rpn: κ' applied to Zᵀ (parameter_fabrication is the InterdependenceSpec's reconciliation ψ'). */
+  expansion?: ExpansionSpec;
 }
 
 /** A validated head: expansion, reconciliation, remainder, fusions and processing functions with resolved sizes and weight names. */
@@ -121,6 +149,8 @@ export interface HeadSpec {
   /** Fixed input batch b when an instance interdependence ties the head to it; `rowsOut` = b' rows it outputs. */
   batch?: number;
   rowsOut?: number;
+  /** An output row depends on other rows of the batch (a data-dependent interdependence; issue 13). */
+  rowCoupled?: boolean;
   expansion: ExpansionSpec;
   /** Width of κ(x). */
   D: number;
@@ -164,5 +194,7 @@ export interface ModelSpec {
   /** Fixed input batch b (an instance interdependence ties the model to it); `rowsOut` = rows of the output. Absent = any batch. */
   batch?: number;
   rowsOut?: number;
+  /** Some output row depends on other rows of the batch (ONNX metadata `rpnc.rows_independent` = "false"). */
+  rowCoupled?: boolean;
   source?: Component;
 }

@@ -29,9 +29,9 @@ export function runHead(h: HeadSpec, x: Mat, ws: WeightSource): Mat {
   const channels: Mat[] = [];
   for (let c = 0; c < h.channelNum; c++) {
     const ai = h.attributeInterdependence;
-    const xa = ai ? attributeInterdependence(ai, x0, params.wAttributeInterdependence?.[c]) : x0;
+    const xa = ai ? attributeInterdependence(ai, x0, params.wAttributeInterdependence?.[c], ws) : x0;
     const ii = h.instanceInterdependence;
-    const kappa = ii ? instanceInterdependence(ii, expand(h.expansion, xa, ws), params.wInstanceInterdependence?.[c]) : expand(h.expansion, xa, ws);
+    const kappa = ii ? instanceInterdependence(ii, expand(h.expansion, xa, ws), params.wInstanceInterdependence?.[c], x0, ws) : expand(h.expansion, xa, ws);
     if (!h.reconciliation) {
       channels.push(kappa);
       continue;

@@ -236,7 +236,7 @@ export function bilinearHeadWarnings(spec: ModelSpec): Diagnostic[] {
   return [
     diag('RPN2401', `tinybig 0.2.1 itself cannot run ${what}: bilinear_interdependence_head passes mask_zero=True to operator_based_normalize_matrix, whose parameter is mask_zeros, so its first forward raises TypeError. rpnc compiles the evident intent: the attention with mask_zeros=True (the √n-scaled, zero-masked column softmax of tinybig's graph bilinear head)`, {
       severity: 'warning',
-      span: getSpan(spec.source),
+      span: getSpan(heads[0].source) ?? getSpan(spec.source), // the bilinear head (for transformer / layer: their call)
       hint: "golden data for this model must come from tinybig with the keyword renamed to mask_zeros (the oracle's fix_mask_zero_keyword)",
     }),
   ];

@@ -572,7 +572,7 @@ function buildInterdependence(ctx: Ctx, v: Component, m: number, headPrefix: str
   }
   if (DATA_INTERDEPENDENCES.has(v.type)) return buildDataInterdependence(dataHelpers(ctx), v, m, headPrefix, slot);
   if (!INTERDEPENDENCE_RECON[v.type] && !CONSTANT_INTERDEPENDENCES.includes(v.type)) {
-    return void ctx.error('RPN2002', `interdependence '${v.type}' is not supported yet (only the data-independent ones: parameterized, lowrank/hm/lphm/dual_lphm parameterized, constant, constant_c, zero, one, identity)`, v);
+    return void ctx.error('RPN2002', `interdependence '${v.type}' is not supported yet (supported: the data-independent ones, the kernels, the bilinear family, hybrid and parameterized_rpn interdependence)`, v);
   }
   if (INSTANCE_TYPES.includes(kind)) return buildInstanceInterdependence(ctx, v, m, headPrefix, slot);
   if (slot === 'instance') {

@@ -145,6 +145,9 @@ export function buildDataInterdependence(hp: DataBuildHelpers, v: Component, m: 
   if (kernelOptions.p === 'fro') kernelOptions.p = 2;
   if (v.type === 'numerical_kernel_based_interdependence') {
     kernel = o.kernel as string;
+    if (!KERNEL_DEFAULTS[kernel] && !Object.values(KERNEL_CLASSES).includes(kernel)) {
+      return void hp.error('RPN2150', `numerical_kernel_based_interdependence needs kernel: the name of a tinybig.koala kernel${kernel === undefined ? '' : ` (got ${JSON.stringify(kernel)})`}; tinybig takes any Python callable there, which a model file cannot express`, v, kernel === undefined ? undefined : 'kernel', "e.g. kernel: 'gaussian_rbf_kernel', or use the kernel's own factory (gaussianRbfKernelInterdependence)");
+    }
     Object.assign(kernelOptions, KERNEL_DEFAULTS[kernel] ?? {});
   }
   if (v.type === 'custom_hybrid_kernel_interdependence') {

@@ -9,7 +9,8 @@ import { type Component, is, make, required } from './component.js';
 import type { Expansion } from './expansion.js';
 import type { Fusion } from './fusion.js';
 import type { Interdependence } from './interdependence.js';
-import { type DataInterdependenceBase, dataSchema } from './kernel.js';
+import { dataSchema } from './data-schema.js';
+import type { DataInterdependenceBase } from './kernel.js';
 import type { Reconciliation } from './reconciliation.js';
 
 type Schema = Record<string, [(v: unknown) => string | undefined, unknown]>;
@@ -51,8 +52,8 @@ export function randomMatrixAdaptionParameterizedBilinearInterdependence(options
 export function hybridInterdependence(options: DataInterdependenceBase & { interdependenceFunctions: readonly Interdependence[]; fusionFunction: Fusion }): Interdependence<'hybrid_interdependence'> {
   return make('interdependence', 'hybrid_interdependence', options, {
     ...dataSchema('attribute'),
-    interdependenceFunctions: [is.array(is.component('interdependence')), required],
-    fusionFunction: [is.component('fusion'), required],
+    interdependenceFunctions: [is.optional(is.array(is.component('interdependence'))), undefined],
+    fusionFunction: [is.optional(is.component('fusion')), undefined],
   });
 }
 /**
@@ -62,8 +63,8 @@ export function hybridInterdependence(options: DataInterdependenceBase & { inter
 export function parameterizedRpnInterdependence(options: DataInterdependenceBase & { dataTransformation: Expansion; parameterFabrication: Reconciliation; bPrime?: number; mPrime?: number }): Interdependence<'parameterized_rpn_interdependence'> {
   return make('interdependence', 'parameterized_rpn_interdependence', options, {
     ...dataSchema('attribute'),
-    dataTransformation: [is.component('expansion'), required],
-    parameterFabrication: [is.component('reconciliation'), required],
+    dataTransformation: [is.optional(is.component('expansion')), undefined],
+    parameterFabrication: [is.optional(is.component('reconciliation')), undefined],
     bPrime: [is.optional(is.posInt), undefined],
     mPrime: [is.optional(is.posInt), undefined],
   });

@@ -6,11 +6,10 @@
  * Math: `compiler/lower/kernel.ts` (compiled) and `runtime/reference/kernel.ts` (reference).
  */
 import { is, make, required } from './component.js';
+import { dataSchema } from './data-schema.js';
 import type { Interdependence, InterdependenceType } from './interdependence.js';
 import type { ProcessingSlot } from './processing.js';
 
-type Schema = Record<string, [(v: unknown) => string | undefined, unknown]>;
-const TYPES = ['attribute', 'attribute_interdependence', 'column', 'right', 'instance', 'instance_interdependence', 'row', 'left'];
 
 /** Options every data-dependent interdependence accepts (tinybig's interdependence base class). */
 export interface DataInterdependenceBase {
@@ -30,18 +29,6 @@ export interface DataInterdependenceBase {
   device?: string;
 }
 
-/** Schema shared by the data-dependent interdependence factories; `type` is the default interdependence type. */
-export const dataSchema = (type: 'attribute' | 'instance'): Schema => ({
-  name: [is.optional(is.string), undefined],
-  device: [is.optional(is.string), undefined],
-  b: [is.optional(is.posInt), undefined],
-  m: [is.optional(is.posInt), undefined],
-  interdependenceType: [is.oneOf(...TYPES), type],
-  preprocessFunctions: [is.optional(is.componentList('processing')), undefined],
-  postprocessFunctions: [is.optional(is.componentList('processing')), undefined],
-  requireData: [is.bool, true],
-  requireParameters: [is.bool, false],
-});
 const kernelSchema = dataSchema('attribute');
 
 /** The kernels of tinybig.koala a `customHybridKernelInterdependence` or `numericalKernelBasedInterdependence` can name (their default hyper-parameters). */
@@ -117,12 +104,12 @@ export function anisotropicRbfKernelInterdependence(options: DataInterdependence
  * default hyper-parameters; `kernels` are tinybig.koala kernel names (tinybig takes the Python functions),
  * `weights` default 1/len(kernels).
  */
-export function customHybridKernelInterdependence(options: DataInterdependenceBase & { kernels: readonly KoalaKernel[]; weights?: readonly number[] | null }): Interdependence<'custom_hybrid_kernel_interdependence'> {
-  return make('interdependence', 'custom_hybrid_kernel_interdependence', options, { ...kernelSchema, kernels: [is.array(kernelName), required], weights: [is.optional(is.array(is.number)), undefined] });
+export function customHybridKernelInterdependence(options: DataInterdependenceBase & { kernels?: readonly KoalaKernel[]; weights?: readonly number[] | null }): Interdependence<'custom_hybrid_kernel_interdependence'> {
+  return make('interdependence', 'custom_hybrid_kernel_interdependence', options, { ...kernelSchema, kernels: [is.optional(is.array(kernelName)), undefined], weights: [is.optional(is.array(is.number)), undefined] });
 }
 /** `numerical_kernel_based_interdependence(kernel)`: A = kernel(Z) with a tinybig.koala kernel named by `kernel` (tinybig takes any Python callable). */
-export function numericalKernelBasedInterdependence(options: DataInterdependenceBase & { kernel: KoalaKernel }): Interdependence<'numerical_kernel_based_interdependence'> {
-  return make('interdependence', 'numerical_kernel_based_interdependence', options, { ...kernelSchema, kernel: [kernelName, required] });
+export function numericalKernelBasedInterdependence(options: DataInterdependenceBase & { kernel?: KoalaKernel } = {}): Interdependence<'numerical_kernel_based_interdependence'> {
+  return make('interdependence', 'numerical_kernel_based_interdependence', options, { ...kernelSchema, kernel: [is.optional(kernelName), undefined] });
 }
 /** `kl_divergence_interdependence`: A[i, j] = KL(P_i ‖ P_j), P = softmax of Z over its rows (not symmetric). */
 export function klDivergenceInterdependence(options: DataInterdependenceBase = {}): Interdependence<'kl_divergence_interdependence'> {

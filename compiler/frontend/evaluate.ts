@@ -79,7 +79,7 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const ARRAY_INDEX = /^(0|[1-9]\d*)$/;
 
 /** Names of the DSL exports model files may call (factories; not the helpers `make`, `camel`, ...). */
-const DSL_NOT_CALLABLE = new Set(['make', 'camel', 'isComponent', 'DslError', 'is', 'required', 'dataSchema']);
+const DSL_NOT_CALLABLE = new Set(['make', 'camel', 'isComponent', 'DslError', 'is', 'required']);
 const DSL_FACTORIES = new Set(Object.entries(dsl).filter(([k, v]) => typeof v === 'function' && !DSL_NOT_CALLABLE.has(k)).map(([k]) => k));
 
 // ---- environments -----------------------------------------------------------------------------

@@ -105,6 +105,9 @@ export function buildDataInterdependence(hp: DataBuildHelpers, v: Component, m: 
     if (!needB('tinybig asserts the shape of A, and (attribute type) κ\' expands the columns of X0 as rows of length b')) return undefined;
     const d = instance ? m : b!;
     const dPrime = instance ? ((o.bPrime as number | undefined) ?? b!) : ((o.mPrime as number | undefined) ?? m);
+    for (const k of ['dataTransformation', 'parameterFabrication']) {
+      if (!o[k]) return void hp.error('RPN2109', `parameterized_rpn_interdependence needs ${k} (its κ' / ψ')`, v, undefined, `add ${k}: ${k === 'dataTransformation' ? 'identityExpansion()' : 'identityReconciliation()'}`);
+    }
     const exp = hp.expansion(o.dataTransformation as Component, d, `${prefix}data_transformation.`);
     if (!exp) return undefined;
     const rc = o.parameterFabrication as Component;
@@ -151,7 +154,7 @@ export function buildDataInterdependence(hp: DataBuildHelpers, v: Component, m: 
     Object.assign(kernelOptions, KERNEL_DEFAULTS[kernel] ?? {});
   }
   if (v.type === 'custom_hybrid_kernel_interdependence') {
-    const names = o.kernels as string[];
+    const names = (o.kernels as string[] | undefined) ?? [];
     if (!names.length) return void hp.error('RPN2109', 'custom_hybrid_kernel_interdependence needs at least one kernel', v, 'kernels');
     const weights = (o.weights as number[] | undefined) ?? names.map(() => 1 / names.length);
     if (weights.length !== names.length) return void hp.error('RPN2109', `custom_hybrid_kernel_interdependence has ${names.length} kernels but ${weights.length} weights`, v, 'weights', `give ${names.length} weights, or omit them (1/${names.length} each)`);
@@ -188,7 +191,8 @@ function hybrid(hp: DataBuildHelpers, v: Component, spec: InterdependenceSpec, m
   }
   if (b === undefined) return void hp.error('RPN2151', 'hybrid_interdependence needs the batch size b: tinybig asserts that A is b×b', v, undefined, 'add b: <batch size>; the compiled model then only runs with that batch');
   const members: InterdependenceSpec[] = [];
-  const comps = o.interdependenceFunctions as Component[];
+  const comps = (o.interdependenceFunctions as Component[] | undefined) ?? [];
+  if (!o.fusionFunction) return void hp.error('RPN2109', 'hybrid_interdependence needs fusionFunction (how the members\' matrices are combined)', v, undefined, 'add fusionFunction: meanFusion()');
   if (!comps.length) return void hp.error('RPN2109', 'hybrid_interdependence needs at least one interdependence function', v, 'interdependenceFunctions');
   for (let q = 0; q < comps.length; q++) {
     const c = comps[q];

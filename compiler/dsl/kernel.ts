@@ -38,6 +38,7 @@ export const KOALA_KERNELS = [
   'canberra_distance_kernel', 'gaussian_rbf_kernel', 'laplacian_kernel', 'anisotropic_rbf_kernel',
   'kl_divergence_kernel', 'pearson_correlation_kernel', 'rv_coefficient_kernel', 'mutual_information_kernel',
 ] as const;
+/** The name of a tinybig.koala kernel function. */
 export type KoalaKernel = (typeof KOALA_KERNELS)[number];
 
 const kernelName = (v: unknown) => (typeof v === 'string' && (KOALA_KERNELS as readonly string[]).includes(v) ? undefined : `the name of a tinybig.koala kernel (${KOALA_KERNELS.join(', ')})`);

@@ -60,6 +60,15 @@ function matrixFromZ(b: GraphBuilder, z0: Value, s: InterdependenceSpec, w: Floa
       } else A = lowerKernel(b, z, d.kernel!, d.kernelOptions ?? {}, sideOf(s, z));
       break;
     case 'bilinear': {
+      if (s.reconciliation!.type === 'lorr_reconciliation') {
+        // W = P·Q (P d×r, Q r×d, lorr's row-major split of w): A = (Zᵀ·P)·(Q·Z), never the d×d W (Q5: O(c·d·r))
+        const [dd, r] = [s.reconciliation!.n, s.reconciliation!.options.r as number];
+        if (!w || w.length !== s.l) return fail('RPN4102', `${s.type} needs its parameter row of length ${s.l}`);
+        const P = b.constant(float32s([...w.subarray(0, dd * r)], [dd, r]), `${name}.lorr_P`);
+        const Q = b.constant(float32s([...w.subarray(dd * r, 2 * dd * r)], [r, dd]), `${name}.lorr_Q`);
+        A = b.matmul(b.matmul(b.transpose(z, [1, 0]), P), b.matmul(Q, z));
+        break;
+      }
       const W = lowerReconciliation(b, wRow(b, s, w, name), s.reconciliation!, reconciliationExtras(s.reconciliation!, ws));
       A = b.matmul(b.matmul(b.transpose(z, [1, 0]), W), z); // Zᵀ·W·Z
       break;

@@ -27,9 +27,12 @@ export function lowerHead(b: GraphBuilder, x: Value, h: HeadSpec, ws: WeightSour
   const perChannel = (!!ai && ai.l > 0) || (!!ii && ii.l > 0);
   const aiName = (c: number) => (h.channelNum > 1 && perChannel ? `${h.prefix}w_attribute_interdependence.${c}` : `${h.prefix}w_attribute_interdependence`);
   const iiName = (c: number) => (h.channelNum > 1 && perChannel ? `${h.prefix}w_instance_interdependence.${c}` : `${h.prefix}w_instance_interdependence`);
+  // a data-dependent A (issue 13) mixes b rows: (Aᵀ·K)·Wᵀ = Aᵀ·(K·Wᵀ), cheaper after ψ when D > n (Q5)
+  const late = !!ii?.data && !!h.reconciliation && h.D > h.n;
+  const mix = (v: Value, c: number): Value => lowerInstanceInterdependence(b, v, ii!, params.wInstanceInterdependence?.[c], iiName(c), x0, ws);
   const kappaOf = (c: number): Value => {
     const k = lowerExpansion(b, ai ? lowerAttributeInterdependence(b, x0, ai, params.wAttributeInterdependence?.[c], aiName(c), ws) : x0, h.expansion, ws);
-    return ii ? lowerInstanceInterdependence(b, k, ii, params.wInstanceInterdependence?.[c], iiName(c), x0, ws) : k;
+    return ii && !late ? mix(k, c) : k;
   };
   const shared = perChannel ? undefined : kappaOf(0);
   const bias = params.b ? b.constant(float32s([...params.b]), `${h.prefix}b`) : undefined;
@@ -45,6 +48,7 @@ export function lowerHead(b: GraphBuilder, x: Value, h: HeadSpec, ws: WeightSour
     const name = h.channelNum > 1 ? `${h.prefix}w.${c}` : `${h.prefix}w`;
     const w = h.reconciliation.l > 0 ? b.constant(float32s([...params.w[c]], [1, h.reconciliation.l]), name) : undefined;
     let y = applyReconciliation(b, kappa, w, h.reconciliation, extras, form!, h.prefix, h.channelNum > 1 ? `.${c}` : '');
+    if (late) y = mix(y, c);
     if (bias) y = b.add(y, bias);
     channels.push(y);
   }

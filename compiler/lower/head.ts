@@ -28,7 +28,7 @@ export function lowerHead(b: GraphBuilder, x: Value, h: HeadSpec, ws: WeightSour
   const aiName = (c: number) => (h.channelNum > 1 && perChannel ? `${h.prefix}w_attribute_interdependence.${c}` : `${h.prefix}w_attribute_interdependence`);
   const iiName = (c: number) => (h.channelNum > 1 && perChannel ? `${h.prefix}w_instance_interdependence.${c}` : `${h.prefix}w_instance_interdependence`);
   // a data-dependent A (issue 13) mixes b rows: (Aᵀ·K)·Wᵀ = Aᵀ·(K·Wᵀ), cheaper after ψ when D > n (Q5)
-  const late = !!ii?.data && !!h.reconciliation && h.D > h.n;
+  const late = !!ii?.data && ii.axis === 'instance' && !!h.reconciliation && h.D > h.n;
   const mix = (v: Value, c: number): Value => lowerInstanceInterdependence(b, v, ii!, params.wInstanceInterdependence?.[c], iiName(c), x0, ws);
   const kappaOf = (c: number): Value => {
     const k = lowerExpansion(b, ai ? lowerAttributeInterdependence(b, x0, ai, params.wAttributeInterdependence?.[c], aiName(c), ws) : x0, h.expansion, ws);

@@ -56,6 +56,9 @@ export function lowerAttributeInterdependence(b: GraphBuilder, x0: Value, ai: In
 /** Instance axis: A'ᵀ·data, (b, k) → (b', k): mixes the rows of the batch (data = K_c in the instance slot). */
 export function lowerInstanceInterdependence(b: GraphBuilder, data: Value, ii: InterdependenceSpec, w: Float32Array | undefined, name: string, x0?: Value, ws?: WeightSource): Value {
   // data-dependent (issue 13): A is computed from X0 (not from κ), Xi = Aᵀ·data
-  if (ii.data) return b.matmul(b.transpose(lowerDataMatrix(b, x0!, ii, w, name, ws!), [1, 0]), data);
+  if (ii.data) {
+    const A = lowerDataMatrix(b, x0!, ii, w, name, ws!);
+    return ii.axis === 'instance' ? b.matmul(b.transpose(A, [1, 0]), data) : b.matmul(data, A); // attribute type in the instance slot: κ·A (D = m)
+  }
   return b.matmul(b.transpose(lowerInterdependenceMatrix(b, ii, w, name), [1, 0]), data);
 }

@@ -441,6 +441,9 @@ function buildHead(ctx: Ctx, v: Component, prefix: string, where: { standalone: 
   const expansion = buildExpansion(ctx, expComp, attributeInterdependence?.mPrime ?? m, `${prefix}data_transformation.`);
   if (!expansion || !inputProcess) return undefined;
   const D = expansion.D;
+  if (instanceInterdependence?.data && instanceInterdependence.axis !== 'instance' && D !== m) {
+    return void ctx.error('RPN2151', `${instanceInterdependence.type} of the attribute type in the instanceInterdependence slot multiplies κ(x) (width D = ${D}) by its m×m matrix (m = ${m}): tinybig runs this only when D = m`, instanceInterdependence.source, 'interdependenceType', "set interdependenceType: 'instance', move it to attributeInterdependence, or use an expansion with D = m");
+  }
 
   let reconciliation: ReconciliationSpec | undefined;
   const recComp = o.parameterFabrication as Component | undefined;

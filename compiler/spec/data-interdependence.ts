@@ -81,9 +81,10 @@ export function buildDataInterdependence(hp: DataBuildHelpers, v: Component, m: 
   const prefix = at.prefix ?? `${headPrefix}${slot}_interdependence.`;
   const b = at.b ?? (o.b as number | undefined);
   if (o.m !== undefined && o.m !== m && at.prefix === undefined) return void hp.error('RPN2109', `${v.type} has m = ${o.m} but the head's input width is m = ${m}`, v, 'm', `set m: ${m} or omit it`);
-  if (!instance && slot === 'instance') {
-    return void hp.error('RPN2002', `${v.type} in the instanceInterdependence slot has interdependenceType '${kind}': tinybig would multiply κ(x) by an m×m matrix there, which rpnc does not support`, v, 'interdependenceType', "set interdependenceType: 'instance' (A ∈ R^{b×b} mixes the rows), or move it to attributeInterdependence");
+  if (!instance && slot === 'instance' && (v.type === 'hybrid_interdependence' || v.type === 'parameterized_rpn_interdependence')) {
+    return void hp.error('RPN2002', `${v.type} in the instanceInterdependence slot has interdependenceType '${kind}': tinybig would multiply κ(x) by an m×m' matrix there, which rpnc does not support`, v, 'interdependenceType', "set interdependenceType: 'instance' (A ∈ R^{b×b} mixes the rows), or move it to attributeInterdependence");
   }
+  // an attribute-type function in the instance slot: Xi = κ(x)·A with A (m×m) from X0 — tinybig runs it only when D = m (checked by the head)
   const zCols = instance ? b : m; // columns of Z = sides of A
   const pre = hp.process(o.preprocessFunctions, `${prefix}preprocess_functions`, instance ? (b ?? 0) : m);
   const post = hp.process(o.postprocessFunctions, `${prefix}postprocess_functions`, zCols ?? 0);

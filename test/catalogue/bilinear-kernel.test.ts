@@ -97,6 +97,10 @@ describe('refusals with file:line:col (RPN2150, RPN2151)', () => {
     const d = refusal(model('dd_custom_hybrid_minkowski'), 'RPN2150', "kernels: ['linear_kernel'");
     expect(d.message).toBe('custom_hybrid_kernel_interdependence calls minkowski_distance_kernel with its default p = None, which raises ValueError in tinybig');
   });
+  it('an attribute-type kernel in the instance slot needs D = m (Xi = κ(x)·A)', () => {
+    const d = refusal(model('dd_attribute_in_instance_slot'), 'RPN2151', "interdependenceType: 'attribute'");
+    expect(d.message).toBe('gaussian_rbf_kernel_interdependence of the attribute type in the instanceInterdependence slot multiplies κ(x) (width D = 6) by its m×m matrix (m = 2): tinybig runs this only when D = m');
+  });
   it('anisotropic aVector of the wrong length', () => {
     const d = refusal(model('dd_anisotropic_length'), 'RPN2151', 'aVector: [1, 2, 3]');
     expect(d.message).toBe('anisotropic_rbf_kernel_interdependence: aVector has 3 entries, but Z = X0ᵀ has m = 4 rows (one weight per row)');
@@ -150,7 +154,7 @@ describe('the three batch kinds (Q2) in the ONNX interface and metadata', () => 
 });
 
 describe('numerics without golden data (ORT vs reference)', () => {
-  it('pearson / rv (NaN on a constant column, as tinybig), minkowski ∞ / fro / 1.5, KL and mutual information on any batch, a lowrank attention head', async () => {
+  it('pearson / rv (NaN on a constant column, as tinybig), minkowski ∞ / fro / 1.5, KL and mutual information on any batch, a lowrank attention head, an attribute-type kernel in the instance slot', async () => {
     const { spec, sourceText } = loadSpec(model('dd_catalogue'));
     for (const [rows, constant] of [[5, true], [3, false], [6, false]] as const) {
       const x = Float32Array.from({ length: rows * 4 }, (_, i) => (constant && i % 4 === 2 ? 0.5 : Math.cos(i * 1.7) * 0.9)); // column 2 constant

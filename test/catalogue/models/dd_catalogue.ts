@@ -4,7 +4,7 @@
 import {
   rpn, layer, head, identityExpansion, identityReconciliation, zeroRemainder, linearRemainder, taylorExpansion,
   pearsonCorrelationInterdependence, rvCoefficientInterdependence, minkowskiDistanceInterdependence, chebyshevDistanceInterdependence,
-  euclideanDistanceInterdependence, klDivergenceInterdependence, mutualInformationInterdependence, bilinearInterdependenceHead, type Interdependence,
+  euclideanDistanceInterdependence, cosineSimilarityInterdependence, klDivergenceInterdependence, mutualInformationInterdependence, bilinearInterdependenceHead, type Interdependence,
 } from 'rpnc';
 
 const h = (attributeInterdependence: Interdependence) =>
@@ -16,5 +16,7 @@ export default rpn({
     layer({ m: 3, n: 3, heads: [h(minkowskiDistanceInterdependence({ p: Infinity })), h(minkowskiDistanceInterdependence({ p: 'fro' })), h(minkowskiDistanceInterdependence({ p: 1.5 }))] }),
     layer({ m: 3, n: 3, heads: [h(klDivergenceInterdependence()), h(mutualInformationInterdependence()), h(chebyshevDistanceInterdependence()), h(euclideanDistanceInterdependence())] }),
     layer({ m: 3, n: 2, heads: [bilinearInterdependenceHead({ m: 3, n: 2, withLorrInterdependence: true, rInterdependence: 2, withTaylor: true, withResidual: true })] }),
+    // an attribute-type kernel in the instance slot: Xi = κ(x)·A (A m×m from X0; needs D = m)
+    layer({ m: 2, n: 2, heads: [head({ instanceInterdependence: cosineSimilarityInterdependence(), dataTransformation: identityExpansion(), parameterFabrication: identityReconciliation(), remainder: linearRemainder() })] }),
   ],
 });

@@ -84,6 +84,7 @@ const CASES: Case[] = [
   { name: 'greaterOrEqual', build: (b, x) => b.greaterOrEqual(x, W(b, [4])) },
   { name: 'less', build: (b, x) => b.less(x, 0) },
   { name: 'where', build: (b, x) => b.where(b.less(x, 0), b.mul(x, 3), x) },
+  { name: 'equal', build: (b, x) => b.where(b.equal(b.relu(x), 0), b.mul(x, 3), x) },
   { name: 'identity', build: (b, x) => b.identity(x) },
   { name: 'conv1d', shape: ['batch', 2, 7], build: (b, x) => b.conv(x, W(b, [3, 2, 3]), W(b, [3], 8), { pads: [1, 1], strides: [2] }) },
   { name: 'conv2d 3x3 pad 1', shape: ['batch', 2, 5, 5], build: (b, x) => b.conv(x, W(b, [4, 2, 3, 3]), W(b, [4], 8), { pads: [1, 1, 1, 1] }) },

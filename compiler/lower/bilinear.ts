@@ -14,6 +14,7 @@ import type { Value } from '../../ir/graph.js';
 import { float32s } from '../../ir/tensor.js';
 import { fail } from '../diagnostics.js';
 import { reconciliationExtras, type WeightSource } from '../spec/params.js';
+import { frozenA } from '../spec/data-interdependence.js';
 import type { InterdependenceSpec, ProcessSpec } from '../spec/types.js';
 import { lowerExpansion } from './expansion.js';
 import { lowerFusion } from './fusion.js';
@@ -41,8 +42,8 @@ const sideOf = (s: InterdependenceSpec, z: Value): number => {
 export function lowerDataMatrix(b: GraphBuilder, x0: Value, s: InterdependenceSpec, w: Float32Array | undefined, name: string, ws: WeightSource): Value {
   const d = s.data!;
   if (d.frozenKey) {
-    const k = s.axis === 'instance' ? s.b! : s.m;
-    return b.constant(float32s([...ws.get(d.frozenKey, [k, k], { requiredBy: `${s.type} (requireData: false: tinybig keeps the A of the first batch it saw)` })], [k, k]), d.frozenKey);
+    const { k, data } = frozenA(s, ws);
+    return b.constant(float32s([...data], [k, k]), d.frozenKey);
   }
   const z = s.axis === 'instance' ? b.transpose(x0, [1, 0]) : x0;
   return matrixFromZ(b, z, s, w, name, ws);

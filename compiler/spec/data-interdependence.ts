@@ -7,7 +7,8 @@
  *                   asserts; the bilinear one runs on any batch).
  */
 import type { Component } from '../dsl/component.js';
-import { diag, type Diagnostic } from '../diagnostics.js';
+import { diag, fail, type Diagnostic } from '../diagnostics.js';
+import type { WeightSource } from './params.js';
 import { getSpan } from '../spans.js';
 import type { ExpansionSpec, FusionSpec, InterdependenceSpec, ModelSpec, ProcessSpec, ReconciliationSpec } from './types.js';
 
@@ -248,4 +249,20 @@ export function bilinearHeadWarnings(spec: ModelSpec): Diagnostic[] {
       hint: "golden data for this model must come from tinybig with the keyword renamed to mask_zeros (the oracle's fix_mask_zero_keyword)",
     }),
   ];
+}
+
+/**
+ * The frozen A of a `requireData: false` interdependence (tinybig keeps the matrix of the first batch it ever saw,
+ * in no state_dict): a side-car tensor `…_interdependence.A`; a missing one is RPN3106 at the function.
+ */
+export function frozenA(s: InterdependenceSpec, ws: WeightSource): { k: number; data: Float32Array } {
+  const key = s.data!.frozenKey!;
+  const k = s.axis === 'instance' ? s.b! : s.m;
+  if (!ws.has(key)) {
+    fail('RPN3106', `${s.type} with requireData: false needs its frozen matrix '${key}' [${k},${k}], missing from ${(ws as { source?: string }).source ?? 'the weights'}: tinybig computes A from the first batch it ever sees and keeps it outside the state_dict, so the checkpoint alone does not determine the model`, {
+      span: getSpan(s.source),
+      hint: `export it from the live tinybig model after its first forward (the oracle's extras.safetensors names it '${key}') and pass that file as another --weights`,
+    });
+  }
+  return { k, data: ws.get(key, [k, k], { requiredBy: `${s.type} (requireData: false)` }) };
 }

@@ -10,6 +10,7 @@
  *   requireData: false: A is the side-car `…_interdependence.A`.
  */
 import { reconciliationExtras, type WeightSource } from '../../compiler/spec/params.js';
+import { frozenA } from '../../compiler/spec/data-interdependence.js';
 import type { InterdependenceSpec, ProcessSpec } from '../../compiler/spec/types.js';
 import { expand } from './expansion.js';
 import { fuse } from './fusion.js';
@@ -64,8 +65,8 @@ function processMatrix(list: ProcessSpec[], a: Mat, ws: WeightSource): Mat {
 export function dataMatrix(s: InterdependenceSpec, x0: Mat, w: ArrayLike<number> | undefined, ws: WeightSource): Mat {
   const d = s.data!;
   if (d.frozenKey) {
-    const k = s.axis === 'instance' ? s.b! : s.m;
-    return fromFloat32(k, k, ws.get(d.frozenKey, [k, k], { requiredBy: `${s.type} (requireData: false)` }));
+    const { k, data } = frozenA(s, ws);
+    return fromFloat32(k, k, data);
   }
   return fromZ(s, s.axis === 'instance' ? transpose(x0) : x0, w, ws);
 }

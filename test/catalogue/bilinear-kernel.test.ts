@@ -107,6 +107,23 @@ describe('refusals with file:line:col (RPN2150, RPN2151)', () => {
   });
 });
 
+describe('side-car tensors (Q3): missing ones are RPN3106 at the function, named', () => {
+  it('a frozen A (requireData: false, q_k15) without extras.safetensors', () => {
+    const file = fixture('q_k15_linear_attribute_frozen_A');
+    const { spec, sourceText } = loadSpec(file);
+    const [d] = diagnosticsOf(() => compileSpec(spec, loadWeights(spec, { weights: [golden('q_k15_linear_attribute_frozen_A', 'weights.safetensors')] }), { sourceText }));
+    expect(d.code).toBe('RPN3106');
+    expect(d.message).toContain("linear_kernel_interdependence with requireData: false needs its frozen matrix 'layers.0.heads.0.attribute_interdependence.A' [4,4]");
+    expect({ line: d.span?.line, col: d.span?.col }).toEqual(positionOf(file, 'linearKernelInterdependence('));
+  });
+  it("the RMA bilinear's A, B (q_b07) without extras.safetensors", () => {
+    const { spec, sourceText } = loadSpec(fixture('q_b07_bilinear_rma_instance'));
+    const [d] = diagnosticsOf(() => compileSpec(spec, loadWeights(spec, { weights: [golden('q_b07_bilinear_rma_instance', 'weights.safetensors')] }), { sourceText }));
+    expect(d.code).toBe('RPN3106');
+    expect(d.message).toContain("'layers.0.heads.0.instance_interdependence.parameter_fabrication.A' [5,2], 'layers.0.heads.0.instance_interdependence.parameter_fabrication.B' [5,2]");
+  });
+});
+
 async function onnxOf(c: string) {
   const { spec, sourceText } = loadSpec(fixture(c));
   const weights = ['weights.safetensors', 'extras.safetensors'].map((f) => golden(c, f)).filter((f) => fs.existsSync(f));

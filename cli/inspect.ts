@@ -53,6 +53,7 @@ export function formatReport(file: string, r: InspectReport): string {
   const io = (ts: InspectReport['inputs']) => ts.map((t) => `${t.name} ${t.dtype}${shape(t.shape)}`).join(', ') || '-';
   if (r.model && r.options) {
     lines.push(`${path.basename(file)}: ${r.model.type} (${r.model.root}), x [${r.model.batch ?? 'batch'}, ${r.model.m}] → y [${r.model.rowsOut ?? 'batch'}, ${r.model.n}]`);
+    if (r.model.batchKind) lines.push(`batch: ${r.model.batchKind}`);
     lines.push(`weights: ${r.options.weights}; optimize ${r.options.optimize}, batch hint ${r.options.batchHint}${r.options.opt ? '' : ', --no-opt'}${r.options.fold ? '' : ', --no-fold'}`);
     for (const l of r.layers) {
       lines.push('', `layer ${l.index} (${l.type}, ${l.m} → ${l.n})${l.headFusion ? `, head fusion ${short(l.headFusion)}` : ''}`);

@@ -17,6 +17,7 @@ import { EXTERNAL_DATA_THRESHOLD, inlineTensorBytes } from './onnx/external-data
 import { buildModelSpec } from './spec/build.js';
 import type { LowerOptions } from './lower/index.js';
 import { readGraphFile } from './frontend/graph-file.js';
+import { bilinearHeadWarnings } from './spec/data-interdependence.js';
 import { checkDerivedExtras } from './spec/extras.js';
 import { batchNormParams, parameterManifest } from './spec/params.js';
 import type { ModelSpec } from './spec/types.js';
@@ -209,9 +210,9 @@ export function compileSpec(spec: ModelSpec, store: WeightStore, opts: CompileOp
     'rpnc.folded': String(opts.fold ?? true),
   };
   if (spec.batch !== undefined) metadata['rpnc.fixed_batch'] = `${spec.batch} (an instance interdependence mixes the rows of the batch; outputs ${spec.rowsOut} rows)`;
-  // whether a row's output depends only on that row (serving may then merge requests into one batch): not for a
-  // fixed batch (the rows are mixed) nor for BatchNorm on batch statistics
-  const coupled = spec.batch !== undefined || batchNormWarnings(spec, store).length > 0;
+  // whether a row's output depends only on that row (check / run may split the batch, serving may merge requests):
+  // not for a fixed batch (the rows are mixed), an A computed from the batch, or BatchNorm on batch statistics
+  const coupled = spec.batch !== undefined || !!spec.rowCoupled || batchNormWarnings(spec, store).length > 0;
   metadata['rpnc.rows_independent'] = String(!coupled);
   if (opts.sourceText !== undefined) metadata['rpnc.source_sha256'] = createHash('sha256').update(opts.sourceText).digest('hex');
   const model = createModel(graph, { metadata, producerVersion: VERSION });
@@ -226,7 +227,7 @@ export function compileSpec(spec: ModelSpec, store: WeightStore, opts: CompileOp
     model,
     spec,
     weights: store,
-    diagnostics: [...store.warnings, ...batchNormWarnings(spec, store)],
+    diagnostics: [...store.warnings, ...bilinearHeadWarnings(spec), ...batchNormWarnings(spec, store)],
   };
   phase('emit', () => {
     // A model beyond protobuf's 2 GB is only ever written with external data: do not encode it inline here.

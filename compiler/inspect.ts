@@ -111,7 +111,7 @@ export interface InspectReport {
   opset: number | null;
   irVersion: number | null;
   /** Model files: the root of the default export, its type and widths; `batch`/`rowsOut` when an instance interdependence fixes the batch. */
-  model: { root: string; type: string; m: number; n: number; batch?: number; rowsOut?: number } | null;
+  model: { root: string; type: string; m: number; n: number; batch?: number; rowsOut?: number; batchKind?: string } | null;
   layers: LayerReport[];
   inputs: TensorInfo[];
   outputs: TensorInfo[];
@@ -299,7 +299,7 @@ export function inspectModel(model: string | { spec: ModelSpec; weights: WeightS
   return {
     ...onnxPart,
     kind: 'model',
-    model: { root: spec.root, type: spec.type, m: spec.m, n: spec.n, ...(spec.batch !== undefined && { batch: spec.batch, rowsOut: spec.rowsOut }) },
+    model: { root: spec.root, type: spec.type, m: spec.m, n: spec.n, ...(spec.batch !== undefined && { batch: spec.batch, rowsOut: spec.rowsOut }), ...batchKindOf(spec) },
     layers,
     operators: histogram(g.nodes),
     nodeCount: g.nodes.length,
@@ -434,4 +434,19 @@ export function graphToDot(g: GraphInfo, name = 'rpnc'): string {
   });
   lines.push('}');
   return lines.join('\n') + '\n';
+}
+
+/**
+ * The batch kind (issue 13, Q2) and why, for models whose rows are not independent: free but row-coupled (A computed
+ * from the batch), a fixed batch b, or b → b' rows; `{}` for row-independent models.
+ */
+function batchKindOf(spec: ModelSpec): { batchKind?: string } {
+  const fns = spec.layers.flatMap((l) => l.heads.flatMap((h) => [h.attributeInterdependence, h.instanceInterdependence])).filter((s) => s !== undefined);
+  const names = (pred: (s: NonNullable<(typeof fns)[number]>) => boolean) => [...new Set(fns.filter(pred).map((s) => s.type))].join(', ');
+  if (spec.batch !== undefined) {
+    const kind = spec.rowsOut !== spec.batch ? `fixed batch ${spec.batch} → ${spec.rowsOut} rows` : `fixed batch ${spec.batch}`;
+    return { batchKind: `${kind}: ${names((s) => s.b !== undefined)} needs exactly b = ${spec.batch} rows (tinybig's A or W is b×b); the rows are mixed, so the batch is one unit` };
+  }
+  if (spec.rowCoupled) return { batchKind: `any batch, row-coupled: ${names((s) => !!s.data && !s.data.frozenKey)} computes A from the whole batch, so each output row depends on the other rows (check and run never split the batch)` };
+  return {};
 }

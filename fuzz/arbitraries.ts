@@ -666,6 +666,34 @@ export function topologyCase(): Arb<FuzzCase> {
   return fc.oneof(chain, graph);
 }
 
+/**
+ * A one-layer model whose head has a data-dependent interdependence (issue 13: A computed from the batch at run
+ * time) in its attribute or instance slot: bounded kernels (distances, gaussian, cosine, tanh, rv, KL) and the
+ * bilinear family (with a column softmax on A, or the attention of bilinearInterdependenceHead). Row-coupled, so
+ * the case's batch is the whole batch (b ≥ 3: statistical kernels need several rows); fixed-b kinds get b = rows.
+ */
+export function dataCase(): Arb<FuzzCase> {
+  return fc.record({ b: int(3, 5), m: int(2, 6), n: int(1, 6), seed, inputSeed: seed, slot: pick('attribute', 'instance') }).chain(({ b, m, n, slot, ...seeds }) => {
+    const KERNELS = ['gaussianRbfKernelInterdependence', 'laplacianKernelInterdependence', 'manhattanDistanceInterdependence', 'euclideanDistanceInterdependence', 'chebyshevDistanceInterdependence', 'canberraDistanceInterdependence', 'exponentialKernelInterdependence', 'cosineSimilarityInterdependence', 'hyperbolicTangentKernelInterdependence', 'rvCoefficientInterdependence', 'klDivergenceInterdependence'];
+    const BILINEAR = ['parameterizedBilinearInterdependence', 'lowrankParameterizedBilinearInterdependence', 'randomMatrixAdaptionParameterizedBilinearInterdependence'];
+    // instance slot: always instance type; attribute slot: either type
+    const type = slot === 'instance' ? fc.constant('instance') : pick('attribute', 'instance');
+    const kernel = fc.record({ fn: pick(...KERNELS), type, p: fc.constant(undefined) }).map(({ fn, type: t }) => call(fn, { b: t === 'instance' ? b : undefined, interdependenceType: t, postprocessFunctions: undefined }));
+    const minkowski = fc.record({ type, p: pick(1, 1.5, 2, 3) }).map(({ type: t, p }) => call('minkowskiDistanceInterdependence', { b: t === 'instance' ? b : undefined, p, interdependenceType: t }));
+    const bilinear = fc.record({ fn: pick(...BILINEAR), type, r: maybe(int(1, 2)) }).map(({ fn, type: t, r }) =>
+      call(fn, { b: t === 'attribute' ? b : undefined, r: fn === 'parameterizedBilinearInterdependence' ? undefined : r, interdependenceType: t, postprocessFunctions: [call('softmax', { dim: 0 })] }));
+    const inter = fc.oneof({ weight: 3, arbitrary: kernel }, { weight: 1, arbitrary: minkowski }, { weight: 2, arbitrary: bilinear });
+    const attention = fc.record({ withLorrInterdependence: maybe(fc.boolean()), withDualLphmInterdependence: maybe(fc.constant(true)), withTaylor: maybe(fc.boolean()), withResidual: maybe(fc.boolean()), enableBias: maybe(fc.boolean()), channelNum: maybe(int(2, 3), 3) })
+      .map((o) => ({ model: call('rpn', { layers: [call('layer', { m, n, heads: [call('bilinearInterdependenceHead', { m, n, ...o, rInterdependence: 2 })] })] }), rows: b, ...seeds }));
+    const generic = fc.tuple(inter, headArb(m, n, { range: 'moderate', bounded: false, final: true, explicit: true }).filter((h) => !h.opts?.attributeInterdependence)).map(([ii, h]) => ({
+      model: call('rpn', { layers: [call('layer', { m, n, heads: [{ fn: h.fn, opts: { ...h.opts, [`${slot}Interdependence`]: ii } }] })] }),
+      rows: b,
+      ...seeds,
+    }));
+    return fc.oneof({ weight: 3, arbitrary: generic }, { weight: 1, arbitrary: attention });
+  });
+}
+
 /** A full fuzz case: a valid model, a batch size and the seeds of weights and input. */
 export function fuzzCase(): Arb<FuzzCase> {
   const model = fc.oneof(
@@ -677,6 +705,6 @@ export function fuzzCase(): Arb<FuzzCase> {
   );
   // BatchNorm with batch statistics needs two rows (torch raises on one; the reference interpreter too)
   const plain = fc.record({ model, rows, seed, inputSeed: seed });
-  return fc.oneof({ weight: 12, arbitrary: plain }, { weight: 1, arbitrary: instanceCase() }, { weight: 2, arbitrary: topologyCase() })
+  return fc.oneof({ weight: 12, arbitrary: plain }, { weight: 1, arbitrary: instanceCase() }, { weight: 2, arbitrary: topologyCase() }, { weight: 2, arbitrary: dataCase() })
     .map((c) => (c.rows < 2 && JSON.stringify(c.model).includes('"batchNorm1d"') ? { ...c, rows: 2 } : c));
 }

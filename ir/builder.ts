@@ -125,11 +125,11 @@ export class GraphBuilder {
   greaterOrEqual(a: Operand, b: Operand, opts?: NodeOptions): Value {
     return this.one('GreaterOrEqual', this.operands(a, b), {}, opts);
   }
-  less(a: Operand, b: Operand, opts?: NodeOptions): Value {
-    return this.one('Less', this.operands(a, b), {}, opts);
-  }
   equal(a: Operand, b: Operand, opts?: NodeOptions): Value {
     return this.one('Equal', this.operands(a, b), {}, opts);
+  }
+  less(a: Operand, b: Operand, opts?: NodeOptions): Value {
+    return this.one('Less', this.operands(a, b), {}, opts);
   }
   where(cond: Value, a: Operand, b: Operand, opts?: NodeOptions): Value {
     const [va, vb] = this.operands(a, b);

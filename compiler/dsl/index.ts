@@ -17,3 +17,5 @@ export * from './module.js';
 export * from './grid.js';
 export * from './chain.js';
 export * from './graph.js';
+export * from './kernel.js';
+export * from './bilinear.js';

@@ -47,9 +47,12 @@ export function lowerHead(b: GraphBuilder, x: Value, h: HeadSpec, ws: WeightSour
     }
     return (v, width) => lowerGraphMix(b, v, mixing, width, `${h.prefix}instance_interdependence`, opts);
   };
+  // a data-dependent A (issue 13) mixes b rows: (Aᵀ·K)·Wᵀ = Aᵀ·(K·Wᵀ), cheaper after ψ when D > n (Q5)
+  const late = !!ii?.data && ii.axis === 'instance' && !!h.reconciliation && h.D > h.n;
+  const mixData = (v: Value, c: number): Value => lowerInstanceInterdependence(b, v, ii!, params.wInstanceInterdependence?.[c], iiName(c), x0, ws);
   const kappaOf = (c: number): Value => {
-    const k = lowerExpansion(b, ai ? lowerAttributeInterdependence(b, x0, ai, params.wAttributeInterdependence?.[c], aiName(c)) : x0, h.expansion, ws);
-    return ii && !mixing ? lowerInstanceInterdependence(b, k, ii, params.wInstanceInterdependence?.[c], iiName(c)) : k;
+    const k = lowerExpansion(b, ai ? lowerAttributeInterdependence(b, x0, ai, params.wAttributeInterdependence?.[c], aiName(c), ws) : x0, h.expansion, ws);
+    return ii && !mixing && !late ? mixData(k, c) : k;
   };
   const shared = perChannel ? undefined : kappaOf(0);
   const bias = params.b ? b.constant(float32s([...params.b]), `${h.prefix}b`) : undefined;
@@ -70,6 +73,7 @@ export function lowerHead(b: GraphBuilder, x: Value, h: HeadSpec, ws: WeightSour
     const w = h.reconciliation.l > 0 ? b.constant(float32s([...params.w[c]], [1, h.reconciliation.l]), name) : undefined;
     let y = applyReconciliation(b, kappa, w, h.reconciliation, extras, form!, h.prefix, h.channelNum > 1 ? `.${c}` : '');
     if (mix && mixAfter) y = mix(y, h.n);
+    if (late) y = mixData(y, c);
     if (bias) y = b.add(y, bias);
     channels.push(y);
   }

@@ -9,6 +9,8 @@ import { copyPropSpans, getSpan, optionSpan, setSpan } from '../spans.js';
 import { reconciliationHasParameters, reconciliationSizes } from './sizes.js';
 import { type SizeLimits, type TooLarge, componentTooLarge, expansionWidth, sizeLimits, specTooLarge, tensorTooLarge } from './limits.js';
 import { GRID_HEAD_TYPES, type GridBuildHelpers, GeometryError, buildGridHead, cnnLayerOptions, gridGeometry, gridWidths } from './grid.js';
+import { DATA_INTERDEPENDENCES, type DataBuildHelpers, buildDataInterdependence, rowCoupled } from './data-interdependence.js';
+import { fcf } from './sizes.js';
 import type { ExpansionSpec, FusionSpec, HeadSpec, InterdependenceSpec, LayerSpec, ModelSpec, ProcessSpec, ReconciliationSpec, RemainderSpec } from './types.js';
 import { GRAPH_BILINEAR, TOPOLOGICAL_FUNCTIONS, type Helpers as TopologyHelpers, chainHeadFunction, graphModelLayers, resolveTopology, rnnLayers, stepInfo, topologicalHeadOptions } from './topological.js';
 import { TopologyError } from './topology.js';
@@ -34,6 +36,9 @@ export const SPEC_CODES = {
   RPN2132: 'a graph file (graphFilePath) that cannot be used: missing, outside the project, not JSON, a pickle, or malformed',
   RPN2301: "a dimension too large to compile: a tensor or the parameter count beyond rpnc's limits (RPNC_MAX_PARAMS), too many heads or channels, a huge grid patch",
   RPN2201: 'warning: a BatchNorm normalises over the batch (no running statistics in the weights)',
+  RPN2150: 'a data-dependent interdependence that tinybig 0.2.1 itself cannot run (it raises), or that needs a Python callable rpnc cannot express: refused',
+  RPN2151: "a data-dependent interdependence that does not fit its batch: it needs b (tinybig asserts A is b×b, or W is b×b), or an option's length contradicts b or m",
+  RPN2401: 'warning: tinybig 0.2.1 raises TypeError on every bilinear_interdependence_head / _layer / transformer (mask_zero keyword); rpnc compiles the evident intent (mask_zeros=True)',
 } as const;
 
 class Ctx {
@@ -190,6 +195,8 @@ function modelLayers(ctx: Ctx, v: Component): Component[] | undefined {
       // tinybig.model.rpn_gcn / rpn_gat (rpn2-topological §7)
       if ((o.dims as number[]).length < 2) return void ctx.error('RPN2109', `${v.type} needs at least two dims (input and output width)`, v, 'dims');
       return graphModelLayers(v, topologyHelpers(ctx));
+    case 'transformer':
+      return transformerLayers(ctx, v);
     default:
       ctx.error('RPN2002', `model '${v.type}' is not supported yet`, v);
       return undefined;
@@ -246,6 +253,7 @@ function buildLayer(ctx: Ctx, v: Component, index: number, prefix: string): Laye
   const o = v.options as Opts;
   let headComps: Component[];
   let shared = false;
+  let defaultFusion: Component | undefined;
   switch (v.type) {
     case 'layer': {
       headComps = o.heads as Component[];
@@ -297,6 +305,15 @@ function buildLayer(ctx: Ctx, v: Component, index: number, prefix: string): Laye
       shared = true;
       break;
     }
+    case 'bilinear_interdependence_layer': {
+      // tinybig: [bilinear_interdependence_head(...)] * width (one shared head) + parameterized_concatenation_fusion(dims=[n]*width)
+      const { width, ...headOpts } = o;
+      const h = derived(v, { kind: 'head', type: 'bilinear_interdependence_head', options: headOpts });
+      headComps = Array.from({ length: width as number }, () => h);
+      shared = true;
+      defaultFusion = derived(v, { kind: 'fusion', type: 'parameterized_concatenation_fusion', options: { dims: headComps.map(() => o.n) } });
+      break;
+    }
     case 'grid_interdependence_layer':
     case 'grid_compression_layer': {
       // tinybig: [grid_interdependence_head(...)] * width (shared) / one grid_compression_head; m, n come from the geometry.
@@ -326,7 +343,7 @@ function buildLayer(ctx: Ctx, v: Component, index: number, prefix: string): Laye
   const scale = v.type === 'chain_interdependence_layer' ? (o.chainLength as number) : 1;
   const oN = (o.n as number) * scale;
   let headFusion: FusionSpec | undefined;
-  const fusionComp = o.headFusion as Component | undefined;
+  const fusionComp = (o.headFusion as Component | undefined) ?? defaultFusion;
   if (fusionComp || heads.length > 1) {
     const fc = fusionComp ?? derived(v, { kind: 'fusion', type: 'mean_fusion', options: {} });
     headFusion = buildFusion(ctx, fc, widths, `${prefix}w_head_fusion`, `${prefix}head_fusion.`);
@@ -393,6 +410,29 @@ function headOptions(ctx: Ctx, v: Component): Opts | undefined {
       if (o.withDropout) out.push(mk('processing', 'Dropout', { p: o.p }));
       if (o.withSoftmax) out.push(mk('processing', 'Softmax', { dim: -1 }));
       return { m: o.m, n: o.n, channelNum: o.channelNum, dataTransformation: exp, parameterFabrication: rec, remainder: rem, outputProcessFunctions: out };
+    }
+    case 'bilinear_interdependence_head': {
+      // spec rpn2-bilinear-kernel §8.1: instance interdependence (lorr first, then dual_lphm, else plain W) with the
+      // attention post-process (√n-scaled, zero-masked column softmax), κ, ψ (dual_lphm first, then lorr), π, output list.
+      const ii = o.withLorrInterdependence
+        ? mk('interdependence', 'lowrank_parameterized_bilinear_interdependence', { r: o.rInterdependence })
+        : o.withDualLphmInterdependence
+          ? mk('interdependence', 'dual_lphm_parameterized_bilinear_interdependence', { r: o.rInterdependence, p: fcf(o.m as number), q: fcf(o.m as number) })
+          : mk('interdependence', 'parameterized_bilinear_interdependence', {});
+      Object.assign(ii.options, { b: o.batchNum ?? undefined, m: o.m, interdependenceType: 'instance', requireData: true, requireParameters: true, attention: Math.sqrt(o.n as number) });
+      const exp = o.withTaylor ? mk('expansion', 'taylor_expansion', { d: o.d }) : mk('expansion', 'identity_expansion', {});
+      const rec = o.withDualLphm
+        ? mk('reconciliation', 'dual_lphm_reconciliation', { r: o.r, enableBias: o.enableBias })
+        : o.withLorr
+          ? mk('reconciliation', 'lorr_reconciliation', { r: o.r, enableBias: o.enableBias })
+          : mk('reconciliation', 'identity_reconciliation', { enableBias: o.enableBias });
+      const rem = o.withResidual ? mk('remainder', 'linear_remainder', { requireParameters: true, enableBias: false }) : mk('remainder', 'zero_remainder', {});
+      const out: Component[] = [];
+      if (o.withBatchNorm) out.push(mk('processing', 'BatchNorm1d', { numFeatures: o.n, eps: 1e-5, momentum: 0.1, affine: true, trackRunningStats: true }));
+      if (o.withRelu) out.push(mk('processing', 'ReLU', {}));
+      if (o.withDropout) out.push(mk('processing', 'Dropout', { p: o.p }));
+      if (o.withSoftmax) out.push(mk('processing', 'Softmax', { dim: -1 }));
+      return { m: o.m, n: o.n, channelNum: o.channelNum, instanceInterdependence: ii, dataTransformation: exp, parameterFabrication: rec, remainder: rem, outputProcessFunctions: out };
     }
     case 'kan_head': {
       const exp = mk('expansion', 'bspline_expansion', { gridRange: o.gridRange, t: o.t, d: o.d });
@@ -461,6 +501,9 @@ function buildHead(ctx: Ctx, v: Component, prefix: string, where: { standalone: 
   const expansion = buildExpansion(ctx, expComp, attributeInterdependence?.mPrime ?? m, `${prefix}data_transformation.`);
   if (!expansion || !inputProcess) return undefined;
   const D = expansion.D;
+  if (instanceInterdependence?.data && instanceInterdependence.axis !== 'instance' && D !== m) {
+    return void ctx.error('RPN2151', `${instanceInterdependence.type} of the attribute type in the instanceInterdependence slot multiplies κ(x) (width D = ${D}) by its m×m matrix (m = ${m}): tinybig runs this only when D = m`, instanceInterdependence.source, 'interdependenceType', "set interdependenceType: 'instance', move it to attributeInterdependence, or use an expansion with D = m");
+  }
 
   let reconciliation: ReconciliationSpec | undefined;
   const recComp = o.parameterFabrication as Component | undefined;
@@ -498,6 +541,7 @@ function buildHead(ctx: Ctx, v: Component, prefix: string, where: { standalone: 
   const spec: HeadSpec = { prefix, aliases: [], type: v.type, m, n, channelNum: C, attributeInterdependence, expansion, D, reconciliation, bias, remainder, channelFusion, inputProcess, outputProcess, outWidth, source: v };
   if (instanceInterdependence) spec.instanceInterdependence = instanceInterdependence;
   if (rows) Object.assign(spec, { batch: rows.batch, rowsOut: rows.rowsOut });
+  if (rowCoupled(attributeInterdependence) || rowCoupled(instanceInterdependence)) spec.rowCoupled = true;
   if (v.type === 'chain_interdependence_head') return chainHead(ctx, v, spec, prefix);
   return spec;
 }
@@ -519,7 +563,9 @@ function chainHead(ctx: Ctx, v: Component, spec: HeadSpec, prefix: string): Head
  * null = an error was reported.
  */
 function headRows(ctx: Ctx, ai: InterdependenceSpec | undefined, ii: InterdependenceSpec | undefined): { batch: number; rowsOut: number; changedBy: InterdependenceSpec } | undefined | null {
-  const steps = [ai, ii].filter((x): x is InterdependenceSpec => x?.axis === 'instance');
+  // steps that fix the batch: instance axis with a b (a data-dependent instance bilinear runs on any batch), or an
+  // attribute-axis function that needs batch b (bilinear W b×b, rpn-interdependence, anisotropic aVector)
+  const steps = [ai, ii].filter((x): x is InterdependenceSpec => x !== undefined && x.b !== undefined && (x.axis === 'instance' || !!x.data));
   if (!steps.length) return undefined;
   let rows = steps[0].b!;
   let changedBy = steps[0];
@@ -528,8 +574,9 @@ function headRows(ctx: Ctx, ai: InterdependenceSpec | undefined, ii: Interdepend
       ctx.error('RPN2111', `${s.type} expects a batch of b = ${s.b} rows, but the attribute interdependence ${steps[0].type} before it outputs b' = ${rows} rows`, s.source, 'b', `set b: ${rows}`);
       return null;
     }
-    if (s.bPrime !== rows) changedBy = s;
-    rows = s.bPrime!;
+    const out = s.axis === 'instance' ? s.bPrime! : s.b!;
+    if (out !== rows) changedBy = s;
+    rows = out;
   }
   return { batch: steps[0].b!, rowsOut: rows, changedBy };
 }
@@ -540,6 +587,7 @@ function headRows(ctx: Ctx, ai: InterdependenceSpec | undefined, ii: Interdepend
  * adds or concatenates them). Instance interdependences set these; a model without any keeps any batch.
  */
 function withBatch(ctx: Ctx, spec: ModelSpec): ModelSpec | undefined {
+  if (spec.layers.some((l) => l.heads.some((h) => h.rowCoupled))) spec.rowCoupled = true;
   if (!spec.layers.some((l) => l.heads.some((h) => h.batch !== undefined))) return spec;
   let rows: number | undefined; // rows entering the layer; undefined = the (still free) input batch
   let input: number | undefined;
@@ -549,7 +597,7 @@ function withBatch(ctx: Ctx, spec: ModelSpec): ModelSpec | undefined {
     for (let j = 0; j < layer.heads.length; j++) {
       const h = layer.heads[j];
       if (h.batch === undefined) continue;
-      const ii = (h.attributeInterdependence?.axis === 'instance' ? h.attributeInterdependence : h.instanceInterdependence)!;
+      const ii = (h.attributeInterdependence?.b !== undefined && (h.attributeInterdependence.axis === 'instance' || h.attributeInterdependence.data) ? h.attributeInterdependence : h.instanceInterdependence)!;
       if (rows === undefined) {
         rows = input = h.batch;
         fixedBy = `${where(j)}'s ${ii.type} (b = ${h.batch})`;
@@ -598,8 +646,9 @@ function buildInterdependence(ctx: Ctx, v: Component, m: number, headPrefix: str
   if (!INSTANCE_TYPES.includes(kind) && !ATTRIBUTE_TYPES.includes(kind)) {
     return void ctx.error('RPN2109', `interdependenceType '${kind}' is refused by tinybig's interdependence (its setter accepts ${[...INSTANCE_TYPES, ...ATTRIBUTE_TYPES].join(', ')})`, v, 'interdependenceType', kind === 'row' ? "use interdependenceType: 'instance'" : "use interdependenceType: 'attribute'");
   }
+  if (DATA_INTERDEPENDENCES.has(v.type)) return buildDataInterdependence(dataHelpers(ctx), v, m, headPrefix, slot);
   if (!INTERDEPENDENCE_RECON[v.type] && !CONSTANT_INTERDEPENDENCES.includes(v.type)) {
-    return void ctx.error('RPN2002', `interdependence '${v.type}' is not supported yet (only the data-independent ones: parameterized, lowrank/hm/lphm/dual_lphm parameterized, constant, constant_c, zero, one, identity)`, v);
+    return void ctx.error('RPN2002', `interdependence '${v.type}' is not supported yet (supported: the data-independent ones, the kernels, the bilinear family, hybrid and parameterized_rpn interdependence)`, v);
   }
   if (INSTANCE_TYPES.includes(kind)) return buildInstanceInterdependence(ctx, v, m, headPrefix, slot);
   if (slot === 'instance') {
@@ -857,7 +906,7 @@ function buildFusion(ctx: Ctx, v: Component, inputDims: number[], paramKey: stri
 
 const PROCESSING_TYPES = new Set(['exp', 'ReLU', 'Sigmoid', 'Tanh', 'SiLU', 'GELU', 'LeakyReLU', 'ELU', 'CELU', 'Softplus', 'Softmax', 'LogSoftmax', 'Identity', 'Dropout', 'BatchNorm1d', 'LayerNorm']);
 
-function processList(ctx: Ctx, slot: unknown, prefix: string, width: number): ProcessSpec[] | undefined {
+function processList(ctx: Ctx, slot: unknown, prefix: string, width: number, matrixAxes = false): ProcessSpec[] | undefined {
   const items = list<Component>(slot);
   const out: ProcessSpec[] = [];
   for (let i = 0; i < items.length; i++) {
@@ -871,12 +920,59 @@ function processList(ctx: Ctx, slot: unknown, prefix: string, width: number): Pr
       const ns = Array.isArray(o.normalizedShape) ? o.normalizedShape[0] : o.normalizedShape;
       if (ns !== width) return void ctx.error('RPN2106', `layerNorm({ normalizedShape: ${ns} }) is applied to ${width} features`, c, 'normalizedShape', `set normalizedShape: ${width}`);
     }
-    if ((c.type === 'Softmax' || c.type === 'LogSoftmax') && o.dim !== -1 && o.dim !== 1) {
+    if ((c.type === 'Softmax' || c.type === 'LogSoftmax') && o.dim !== -1 && o.dim !== 1 && !(matrixAxes && (o.dim === 0 || o.dim === -2))) {
       return void ctx.error('RPN2109', `${c.type} over dim ${o.dim}: rows are (batch, features), so only dim -1 or 1 makes sense`, c, 'dim', 'use dim: -1');
     }
     // A single (non-list) module is registered in tinybig; a list item is not. Keys follow the oracle's convention either way.
     const itemPrefix = Array.isArray(slot) ? `${prefix}.${i}.` : `${prefix}.`;
     out.push({ type: c.type, options: o, prefix: itemPrefix, width, source: c });
+  }
+  return out;
+}
+
+/** The data-dependent interdependences (compiler/spec/data-interdependence.ts) use this file's builders through these helpers. */
+function dataHelpers(ctx: Ctx): DataBuildHelpers {
+  return {
+    error: (code, message, at, option, hint) => ctx.error(code, message, at, option, hint),
+    reconciliation: (c, n, D, prefix) => buildReconciliation(ctx, c, n, D, prefix),
+    expansion: (c, m, prefix) => buildExpansion(ctx, c, m, prefix),
+    fusion: (c, dims, prefix) => buildFusion(ctx, c, dims, `${prefix}w`, prefix),
+    process: (slot, prefix, width) => processList(ctx, slot, prefix, width, true),
+    derived,
+  };
+}
+
+/**
+ * tinybig.model.transformer (spec rpn2-bilinear-kernel §8.5): per consecutive pair of `dims` a
+ * bilinear_interdependence_layer and a perceptron_layer(n, n); then perceptron layers over [dims[-1]] + fcDims with
+ * BatchNorm/ReLU/Dropout where n ≠ the last width and Softmax where (m, n) are the last two widths (decided by value).
+ */
+function transformerLayers(ctx: Ctx, v: Component): Component[] | undefined {
+  const o = v.options as Opts;
+  const dims = o.dims as number[];
+  const fc = [dims[dims.length - 1], ...(o.fcDims as number[])];
+  if (dims.length < 2) return void ctx.error('RPN2109', 'transformer needs at least two dims', v, 'dims');
+  if (fc.length < 2) return void ctx.error('RPN2109', 'transformer needs at least one fcDims width', v, 'fcDims');
+  const pass = { channelNum: o.channelNum, width: o.width, withTaylor: o.withTaylor, d: o.d, withDualLphm: o.withDualLphm, withLorr: o.withLorr, r: o.r, enableBias: o.enableBias, withResidual: o.withResidual };
+  const perceptron = (m: number, n: number, proc: { withBatchNorm: unknown; withRelu: unknown; withDropout: unknown; withSoftmax: unknown }): Component =>
+    derived(v, { kind: 'layer', type: 'perceptron_layer', options: { m, n, ...pass, withBspline: false, withHybridExpansion: false, p: o.p, ...proc } });
+  const out: Component[] = [];
+  const proc = { withBatchNorm: o.withBatchNorm, withRelu: o.withRelu, withDropout: o.withDropout, withSoftmax: o.withSoftmax };
+  for (let i = 0; i + 1 < dims.length; i++) {
+    const [m, n] = [dims[i], dims[i + 1]];
+    out.push(derived(v, {
+      kind: 'layer', type: 'bilinear_interdependence_layer', options: {
+        m, n, batchNum: o.batchNum, ...pass, withDualLphmInterdependence: o.withDualLphmInterdependence, withLorrInterdependence: o.withLorrInterdependence,
+        rInterdependence: o.rInterdependence, p: o.p, ...proc,
+      },
+    }));
+    out.push(perceptron(n, n, proc));
+  }
+  const last = fc[fc.length - 1];
+  for (let i = 0; i + 1 < fc.length; i++) {
+    const [m, n] = [fc[i], fc[i + 1]];
+    const hidden = n !== last;
+    out.push(perceptron(m, n, { withBatchNorm: hidden && o.withBatchNorm, withRelu: hidden && o.withRelu, withDropout: hidden && o.withDropout, withSoftmax: m === fc[fc.length - 2] && n === last && o.withSoftmax }));
   }
   return out;
 }

@@ -45,7 +45,7 @@ function interdependenceA(ai: InterdependenceSpec | undefined, headPrefix: strin
     let A: Float32Array | undefined; // computed only when a checkpoint holds the key (checkOne asks has() first)
     return [{ key, shape: [t.size, t.size], get values() { return (A ??= denseFloat32(topologyMatrix(t))) as unknown as number[]; } }];
   }
-  if (!ai || ai.l > 0) return [];
+  if (!ai || ai.l > 0 || ai.data) return []; // data-dependent A (issue 13): computed, or a frozen side-car read as such
   const [m, mPrime] = ai.axis === 'instance' ? [ai.b!, ai.bPrime!] : [ai.m, ai.mPrime];
   const o = ai.options;
   const at = (i: number, j: number): number => {

@@ -4,6 +4,7 @@
  */
 import { fail } from '../diagnostics.js';
 import { getSpan } from '../spans.js';
+import { dataSideCars } from './data-interdependence.js';
 import type { FusionSpec, HeadSpec, ModelSpec, ProcessSpec, ReconciliationSpec } from './types.js';
 
 /** The read side of a weights store (see compiler/weights/store.ts). */
@@ -214,6 +215,12 @@ export function parameterManifest(spec: ModelSpec): { key: string; shape: number
       if (h.instanceInterdependence?.paramKey) add(h.instanceInterdependence.paramKey, [h.channelNum, h.instanceInterdependence.l], 'xavier');
       sideCars(h.reconciliation);
       sideCars(h.channelFusion?.reconciliation);
+      for (const s of [h.attributeInterdependence, h.instanceInterdependence]) {
+        // data-dependent interdependences (issue 13): the bilinear RMA's A, B; a frozen A (requireData: false)
+        sideCars(s?.data ? s.reconciliation : undefined);
+        for (const mem of s?.data?.members ?? []) sideCars(mem.reconciliation);
+        for (const t of dataSideCars(s)) add(t.key, t.shape, 'normal');
+      }
     }
   }
   return out;

@@ -107,6 +107,8 @@ export interface InterdependenceSpec {
    * part G of the GAT attention Â = masked column softmax of G ⊙ (X·W_b·Xᵀ), W_b fabricated by `reconciliation`.
    */
   topology?: TopologySpec;
+  /** Data-dependent functions (issue 13, spec rpn2-bilinear-kernel): A is computed from X0 at run time. */
+  data?: DataInterdependenceSpec;
   source?: Component;
 }
 
@@ -132,6 +134,32 @@ export interface TopologySpec {
   from?: string;
 }
 
+/**
+ * How a data-dependent interdependence builds A from Z (Z = X0 for the attribute axis, X0ᵀ for the instance axis; the
+ * axis is InterdependenceSpec.axis). `b` on the InterdependenceSpec is set where tinybig needs the batch to be b.
+ */
+export interface DataInterdependenceSpec {
+  /** 'kernel' (numerical / statistical, no parameters), 'bilinear' (A = Zᵀ·ψ(w)·Z), 'hybrid', 'rpn' (A = κ'(Zᵀ)·ψ'(w)ᵀ). */
+  family: 'kernel' | 'bilinear' | 'hybrid' | 'rpn';
+  /** The kernel's name (tinybig.koala, e.g. `gaussian_rbf_kernel`) and hyper-parameters (kernel family). */
+  kernel?: string;
+  kernelOptions?: Record<string, unknown>;
+  /** custom_hybrid_kernel: the kernels (names, default hyper-parameters) and their weights. */
+  kernels?: { kernel: string; weight: number }[];
+  /** Applied to Z before A is computed / to A after (a Softmax may have dim 0 or 1: axes of A). */
+  pre: ProcessSpec[];
+  post: ProcessSpec[];
+  /** The bilinear head's attention normalisation (after `post`): column softmax of √n-scaled, zero-masked A. */
+  attention?: { rescale: number; maskZeros: boolean };
+  /** requireData: false: A frozen in tinybig from the first batch, read from this side-car key. */
+  frozenKey?: string;
+  /** hybrid: the members (each with its own data spec; l = its slice of the hybrid's w) and the fusion. */
+  members?: InterdependenceSpec[];
+  fusion?: FusionSpec;
+  /** rpn: κ' applied to Zᵀ (parameter_fabrication is the InterdependenceSpec's reconciliation ψ'). */
+  expansion?: ExpansionSpec;
+}
+
 /** A validated head: expansion, reconciliation, remainder, fusions and processing functions with resolved sizes and weight names. */
 export interface HeadSpec {
   /** state_dict prefix, e.g. `layers.0.heads.0.` (for shared heads: the first index's prefix). */
@@ -149,6 +177,8 @@ export interface HeadSpec {
   /** Fixed input batch b when an instance interdependence ties the head to it; `rowsOut` = b' rows it outputs. */
   batch?: number;
   rowsOut?: number;
+  /** An output row depends on other rows of the batch (a data-dependent interdependence; issue 13). */
+  rowCoupled?: boolean;
   expansion: ExpansionSpec;
   /** Width of κ(x). */
   D: number;
@@ -206,5 +236,7 @@ export interface ModelSpec {
   /** Fixed input batch b (an instance interdependence ties the model to it); `rowsOut` = rows of the output. Absent = any batch. */
   batch?: number;
   rowsOut?: number;
+  /** Some output row depends on other rows of the batch (ONNX metadata `rpnc.rows_independent` = "false"). */
+  rowCoupled?: boolean;
   source?: Component;
 }

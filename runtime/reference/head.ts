@@ -34,7 +34,7 @@ export function runHead(h: HeadSpec, x: Mat, ws: WeightSource): Mat {
   const channels: Mat[] = [];
   for (let c = 0; c < h.channelNum; c++) {
     const ai = h.attributeInterdependence;
-    const xa = ai ? attributeInterdependence(ai, x0, params.wAttributeInterdependence?.[c]) : x0;
+    const xa = ai ? attributeInterdependence(ai, x0, params.wAttributeInterdependence?.[c], ws) : x0;
     const ii = h.instanceInterdependence;
     let kappa = expand(h.expansion, xa, ws);
     if (h.stepInterdependence) kappa = mixSteps(topologyA(h.stepInterdependence.topology!), kappa, h.steps!);
@@ -42,7 +42,7 @@ export function runHead(h: HeadSpec, x: Mat, ws: WeightSource): Mat {
       const Wb = fabricate(ii.reconciliation!, params.wInstanceInterdependence![c], {}); // m×m
       kappa = mixRows(graphAttention(topologyA(ii.topology!), x0, Wb), kappa);
     } else if (ii?.topology) kappa = mixRows(topologyA(ii.topology), kappa);
-    else if (ii) kappa = instanceInterdependence(ii, kappa, params.wInstanceInterdependence?.[c]);
+    else if (ii) kappa = instanceInterdependence(ii, kappa, params.wInstanceInterdependence?.[c], x0, ws);
     if (!h.reconciliation) {
       channels.push(kappa);
       continue;

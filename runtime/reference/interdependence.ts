@@ -8,6 +8,8 @@
  */
 import { topologyA } from './topology.js';
 import type { InterdependenceSpec } from '../../compiler/spec/types.js';
+import type { WeightSource } from '../../compiler/spec/params.js';
+import { applyDataInterdependence } from './bilinear.js';
 import { matmul, zeros, type Mat } from './matrix.js';
 import { fabricate } from './reconciliation.js';
 
@@ -58,14 +60,16 @@ export function interdependenceMatrix(ai: InterdependenceSpec, w: ArrayLike<numb
 }
 
 /** The attribute slot: Xa = X0·A, or A'ᵀ·X0 for an instance-type function there. */
-export function attributeInterdependence(ai: InterdependenceSpec, x0: Mat, w: ArrayLike<number> | undefined): Mat {
+export function attributeInterdependence(ai: InterdependenceSpec, x0: Mat, w: ArrayLike<number> | undefined, ws?: WeightSource): Mat {
+  if (ai.data) return applyDataInterdependence(ai, x0, x0, w, ws!); // A from X0 at run time (issue 13)
   if (ai.axis === 'instance') return instanceInterdependence(ai, x0, w);
   if (x0.cols !== ai.m) throw new Error(`reference: ${ai.type} expects ${ai.m} features, got ${x0.cols}`);
   return matmul(x0, interdependenceMatrix(ai, w));
 }
 
 /** Instance axis: out[i][j] = Σ_r A'[r][i]·data[r][j], b rows → b' rows. */
-export function instanceInterdependence(ii: InterdependenceSpec, data: Mat, w: ArrayLike<number> | undefined): Mat {
+export function instanceInterdependence(ii: InterdependenceSpec, data: Mat, w: ArrayLike<number> | undefined, x0?: Mat, ws?: WeightSource): Mat {
+  if (ii.data) return applyDataInterdependence(ii, x0!, data, w, ws!); // A from X0, not from κ (issue 13)
   const b = ii.b!;
   const bPrime = ii.bPrime!;
   if (data.rows !== b) throw new Error(`reference: ${ii.type} mixes a batch of exactly b = ${b} rows, got ${data.rows}`);

@@ -19,7 +19,7 @@ export function applyProcess(p: ProcessSpec, x: Mat, ws: WeightSource): Mat {
     case 'Dropout': // inference: identity
       return x;
     case 'ReLU':
-      return map(x, (v) => (v > 0 ? v : 0));
+      return map(x, (v) => (v > 0 || Number.isNaN(v) ? v : 0)); // torch.relu keeps NaN
     case 'Sigmoid':
       return map(x, sigmoid);
     case 'Tanh':

@@ -1,4 +1,4 @@
-// A data-dependent instance interdependence (A' computed from the batch itself) — refused (RPN2002), the component named.
+// A kernel-based instance interdependence without a kernel name (tinybig takes a Python callable) — refused (RPN2150), the component named.
 import { rpn, layer, head, identityExpansion, identityReconciliation, zeroRemainder } from 'rpnc';
 
 export default rpn({

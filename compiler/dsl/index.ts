@@ -15,3 +15,4 @@ export * from './fusion.js';
 export * from './interdependence.js';
 export * from './module.js';
 export * from './grid.js';
+export * from './compression.js';

@@ -11,6 +11,7 @@ import { float32s, tensor } from '../../ir/tensor.js';
 import { fail } from '../diagnostics.js';
 import type { InterdependenceSpec } from '../spec/types.js';
 import { lowerReconciliation } from './reconciliation.js';
+import { lowerGeometricAttribute, lowerGeometricInstance } from './geometric.js';
 
 /** A_c ∈ R^{m×m'} (A'_c ∈ R^{b×b'} for the instance axis); `w` is the channel's parameter row (parameterized types only). */
 export function lowerInterdependenceMatrix(b: GraphBuilder, ai: InterdependenceSpec, w: Float32Array | undefined, name: string): Value {
@@ -47,10 +48,12 @@ export function lowerInterdependenceMatrix(b: GraphBuilder, ai: InterdependenceS
 /** Attribute axis: Xa = X0·A (batch, m) → (batch, m'). Instance axis (in the attribute slot): A'ᵀ·X0 (b, m) → (b', m). */
 export function lowerAttributeInterdependence(b: GraphBuilder, x0: Value, ai: InterdependenceSpec, w: Float32Array | undefined, name: string): Value {
   if (ai.axis === 'instance') return lowerInstanceInterdependence(b, x0, ai, w, name);
+  if (ai.geometric) return lowerGeometricAttribute(b, x0, ai.geometric, `${name.replace(/w_attribute_interdependence(\.\d+)?$/, '')}attribute_interdependence.`);
   return b.matmul(x0, lowerInterdependenceMatrix(b, ai, w, name));
 }
 
 /** Instance axis: A'ᵀ·data, (b, k) → (b', k): mixes the rows of the batch (data = K_c in the instance slot). */
 export function lowerInstanceInterdependence(b: GraphBuilder, data: Value, ii: InterdependenceSpec, w: Float32Array | undefined, name: string): Value {
+  if (ii.geometric) return lowerGeometricInstance(b, data, ii.geometric, `${name.replace(/w_(attribute|instance)_interdependence(\.\d+)?$/, '')}${ii.geometric.grid.matrixKey.replace(/A$/, '')}`);
   return b.matmul(b.transpose(lowerInterdependenceMatrix(b, ii, w, name), [1, 0]), data);
 }

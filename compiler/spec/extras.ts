@@ -8,6 +8,7 @@ import type { WeightStore } from '../weights/store.js';
 import { bsplineKnots, rbfCentres } from './sizes.js';
 import type { ExpansionSpec, FusionSpec, InterdependenceSpec, ModelSpec } from './types.js';
 import { checkGridExtras } from './grid.js';
+import { geometricMatrix } from './geometric.js';
 
 /** The fixed weight vector tinybig keeps on summation / average / weighted-summation fusions. */
 function fusionWeights(f: FusionSpec | undefined): { key: string; shape: number[]; values: number[] }[] {
@@ -31,12 +32,22 @@ export function derivedExtras(e: ExpansionSpec): { key: string; shape: number[];
     const c = rbfCentres(lo, hi, K);
     return [{ key: `${e.prefix}base`, shape: [K], values: c }];
   }
+  if (e.grid) {
+    // geometric expansion / compression: the padding matrix of its inner geometric_interdependence (N × P·S)
+    const A = geometricMatrix(e.grid, 'padding');
+    return [{ key: `${e.prefix}interdependence.A`, shape: [A.rows, A.cols], values: Array.from(A.data) }];
+  }
   return e.children.flatMap(derivedExtras);
 }
 
 /** The fixed A (m×m', or b×b' for the instance axis, float32) tinybig caches on a parameter-free interdependence (`<slot>_interdependence.A`). */
 function interdependenceA(ai: InterdependenceSpec | undefined, headPrefix: string, slot = 'attribute'): { key: string; shape: number[]; values: number[] }[] {
   if (!ai || ai.l > 0) return [];
+  if (ai.geometric) {
+    // tinybig caches the one-universe (normalised) patch matrix: N × P·S (padding) or N × N (aggregation)
+    const A = geometricMatrix(ai.geometric.grid, ai.geometric.mode, ai.geometric.normalization);
+    return [{ key: `${headPrefix}${slot}_interdependence.A`, shape: [A.rows, A.cols], values: Array.from(A.data, Math.fround) }];
+  }
   const [m, mPrime] = ai.axis === 'instance' ? [ai.b!, ai.bPrime!] : [ai.m, ai.mPrime];
   const o = ai.options;
   const at = (i: number, j: number): number => {

@@ -27,6 +27,8 @@ export interface ExpansionSpec {
   children: ExpansionSpec[];
   /** e.g. `layers.0.heads.0.data_transformation.` */
   prefix: string;
+  /** Geometric expansions / compressions used on their own (compiler/spec/geometric.ts): the grid, patch and packing. */
+  grid?: import('./grid.js').GridSpec;
   source?: Component;
 }
 
@@ -101,6 +103,8 @@ export interface InterdependenceSpec {
   /** Instance axis: the batch size b (rows of A') and b' (columns of A'). */
   b?: number;
   bPrime?: number;
+  /** geometric_interdependence (compiler/spec/geometric.ts): grid, patch, packing, matrix mode and normalisation. */
+  geometric?: import('./geometric.js').GeometricInterdependence;
   source?: Component;
 }
 

@@ -9,6 +9,7 @@
 import type { InterdependenceSpec } from '../../compiler/spec/types.js';
 import { matmul, zeros, type Mat } from './matrix.js';
 import { fabricate } from './reconciliation.js';
+import { geometricAttribute, geometricInstance } from './geometric.js';
 
 /** A (m×m', or b×b' for the instance axis) for one channel; `w` is that channel's row of w_attribute_interdependence / w_instance_interdependence. */
 export function interdependenceMatrix(ai: InterdependenceSpec, w: ArrayLike<number> | undefined): Mat {
@@ -58,12 +59,14 @@ export function interdependenceMatrix(ai: InterdependenceSpec, w: ArrayLike<numb
 /** The attribute slot: Xa = X0·A, or A'ᵀ·X0 for an instance-type function there. */
 export function attributeInterdependence(ai: InterdependenceSpec, x0: Mat, w: ArrayLike<number> | undefined): Mat {
   if (ai.axis === 'instance') return instanceInterdependence(ai, x0, w);
+  if (ai.geometric) return geometricAttribute(ai.geometric, x0);
   if (x0.cols !== ai.m) throw new Error(`reference: ${ai.type} expects ${ai.m} features, got ${x0.cols}`);
   return matmul(x0, interdependenceMatrix(ai, w));
 }
 
 /** Instance axis: out[i][j] = Σ_r A'[r][i]·data[r][j], b rows → b' rows. */
 export function instanceInterdependence(ii: InterdependenceSpec, data: Mat, w: ArrayLike<number> | undefined): Mat {
+  if (ii.geometric) return geometricInstance(ii.geometric, data);
   const b = ii.b!;
   const bPrime = ii.bPrime!;
   if (data.rows !== b) throw new Error(`reference: ${ii.type} mixes a batch of exactly b = ${b} rows, got ${data.rows}`);

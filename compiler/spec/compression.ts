@@ -143,3 +143,17 @@ export function expansionBatch(e: ExpansionSpec): number | undefined {
   }
   return undefined;
 }
+
+/**
+ * Every class rpnc refuses, or compiles only in part, with its code and reason (for docs/components.md): the
+ * compressions above, the broken geometric interdependences, and the parameterized weighted-summation fusion.
+ */
+export function refusalNote(type: string): { code: string; reason: string } | undefined {
+  const r = REFUSED[type];
+  if (r) return { code: r.code, reason: r.message };
+  if (/^(cylinder|sphere)_patch_(padding_|aggregation_)?based_geometric_interdependence$/.test(type)) {
+    return { code: 'RPN2173', reason: "tinybig's constructor passes r= to a patch that needs p_r (TypeError): the class cannot be built; use geometricInterdependence with a cylinder/sphere patch" };
+  }
+  if (type === 'parameterized_weighted_summation_fusion') return { code: 'RPN2173', reason: 'compiled for one input (y = w[0,0]·x); more inputs are refused: tinybig asserts one input (AssertionError)' };
+  return undefined;
+}

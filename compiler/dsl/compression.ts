@@ -284,6 +284,11 @@ const samplingOpts = ['k', 'simplySampling', 'distributionFunction', 'metric', '
 function refused<T extends string>(type: T, names: string[]) {
   return (options: Record<string, unknown> = {}): Compression<T> => make('expansion', type, options, { ...base, ...anyOptions(names) });
 }
+/**
+ * The sampling compressions (`naive_*_probabilistic_compression`, `combinatorial_*compression`) are refused (RPN2170: torch.multinomial
+ * at every call) except in their deterministic corner, which compiles: k = m (naive) / k = C(m, r) for every r ≤ d (combinatorial),
+ * without replacement and without a metric — sampling every item returns all of them, in order.
+ */
 /** `naive_probabilistic_compression(k, …)`: REFUSED (RPN2170) — samples k columns with torch.multinomial at every call (compiles only for k = m without replacement). */
 export const naiveProbabilisticCompression = refused('naive_probabilistic_compression', samplingOpts);
 /** `naive_uniform_probabilistic_compression(k, low=0, high=1, …)`: REFUSED (RPN2170), multinomial sampling. */
@@ -314,8 +319,12 @@ export const incrementalRandomProjectionBasedCompression = refused('incremental_
 export const featureSelectionCompression = refused('feature_selection_compression', ['D', 'fsFunction', 'fsFunctionConfigs']);
 /** `incremental_feature_clustering_based_compression(D)`: REFUSED (RPN2171) — SpectralClustering refit on every batch, float64 output. */
 export const incrementalFeatureClusteringBasedCompression = refused('incremental_feature_clustering_based_compression', ['D']);
-/** `incremental_variance_threshold_based_compression(D)`: REFUSED (RPN2171) — keeps the D columns of largest running-mean batch variance. */
-export const incrementalVarianceThresholdBasedCompression = refused('incremental_variance_threshold_based_compression', ['D']);
+/**
+ * `incremental_variance_threshold_based_compression(D)`: REFUSED (RPN2171) — keeps the D columns of largest running-mean
+ * batch variance. `firstCallBatchStatistics: true` (rpnc's opt-in, not a tinybig parameter) compiles what tinybig does on a
+ * fresh model's first call: the D highest-variance columns of the batch itself, lowest of them first (rows not independent).
+ */
+export const incrementalVarianceThresholdBasedCompression = refused('incremental_variance_threshold_based_compression', ['D', 'firstCallBatchStatistics']);
 /** `manifold_compression(D, manifold_function)`: REFUSED (RPN2172) — sklearn manifold learning fit_transform on every batch. */
 export const manifoldCompression = refused('manifold_compression', ['D', 'manifoldFunction', 'manifoldFunctionConfigs']);
 /** `isomap_manifold_compression(D, n_neighbors=1)`: REFUSED (RPN2172), sklearn Isomap on every batch. */

@@ -38,21 +38,22 @@ export function compressionMetric(e: { type: string; options: Opts }): string | 
 
 /** Whether a data transformation type belongs to this family (compressions and geometric expansions). */
 export function isCompressionFamily(type: string): boolean {
+  // (sampling classes reach lowering only in their deterministic corner, see deterministicCorner)
   return type.endsWith('_compression') || isGeometricExpansion(type);
 }
 
 const SAMPLING = (what: string) =>
   `${what} at every call (from torch's global RNG), so each forward of the same input returns different columns: its output is not a fixed function of the input and no static artifact can reproduce it`;
 const REFUSED: Record<string, { code: CompressionCode; message: string; hint?: string }> = {
-  naive_probabilistic_compression: { code: 'RPN2170', message: SAMPLING('samples k columns per row with torch.multinomial'), hint: 'with k = m and withReplacement: false the sampling returns every column (deterministic), but rpnc does not compile that corner yet' },
-  combinatorial_compression: { code: 'RPN2170', message: SAMPLING('samples k feature subsets per subset size r with torch.multinomial'), hint: 'only k = C(m, r) for every r ≤ d without replacement is deterministic (all subsets), which rpnc does not compile yet; use combinatorialNormalExpansion({ d }) for the full, deterministic family' },
-  combinatorial_probabilistic_compression: { code: 'RPN2170', message: SAMPLING('samples k feature subsets per subset size r with torch.multinomial, then takes their normal log-densities'), hint: 'for all subsets deterministically use combinatorialNormalExpansion({ d })' },
+  naive_probabilistic_compression: { code: 'RPN2170', message: SAMPLING('samples k columns per row with torch.multinomial'), hint: 'only k = m with withReplacement: false (and no metric) is deterministic — every column, in order — and compiles' },
+  combinatorial_compression: { code: 'RPN2170', message: SAMPLING('samples k feature subsets per subset size r with torch.multinomial'), hint: 'only k = C(m, r) for every r ≤ d, without replacement, is deterministic (all subsets, in order) and compiles; or use combinatorialNormalExpansion({ d })' },
+  combinatorial_probabilistic_compression: { code: 'RPN2170', message: SAMPLING('samples k feature subsets per subset size r with torch.multinomial, then takes their normal log-densities'), hint: 'only k = C(m, r) for every r ≤ d, without replacement, is deterministic and compiles; or use combinatorialNormalExpansion({ d })' },
   incremental_random_projection_based_compression: { code: 'RPN2170', message: 'fits a new sklearn SparseRandomProjection (numpy global RNG) at every call: a new random matrix for every batch, so its output is not a function of its input and cannot be compiled' },
   dimension_reduction_compression: { code: 'RPN2171', message: 'refits its sklearn dimension-reduction model (partial_fit) on every batch; the fitted state is kept in a Python object, in no state_dict, and changes with every call, so the output depends on the call history and cannot be compiled' },
   incremental_PCA_based_compression: { code: 'RPN2171', message: "runs sklearn IncrementalPCA.partial_fit on every batch (needs b ≥ D) and returns float64: the components change with every call and live in no checkpoint, and inside a head tinybig itself fails ('expected scalar type Double but found Float')" },
   feature_selection_compression: { code: 'RPN2171', message: 'refits its feature selection on every batch (running statistics in plain Python, in no state_dict): the selected columns depend on the call history, so it cannot be compiled' },
   incremental_feature_clustering_based_compression: { code: 'RPN2171', message: 'keeps a running mean of feature distances and refits sklearn SpectralClustering on every batch, returning float64 (tinybig fails inside a head); the clusters depend on the call history, so it cannot be compiled' },
-  incremental_variance_threshold_based_compression: { code: 'RPN2171', message: "keeps the D columns with the largest running-mean batch variance: the variances are re-estimated on every batch (state in no state_dict), so which columns a row gets depends on the other rows and on the call history; it cannot be compiled", hint: "on a fresh model's first call it is 'the D highest-variance columns of this batch', which rpnc does not compile yet" },
+  incremental_variance_threshold_based_compression: { code: 'RPN2171', message: "keeps the D columns with the largest running-mean batch variance: the variances are re-estimated on every batch (state in no state_dict), so which columns a row gets depends on the other rows and on the call history; it cannot be compiled", hint: "on a fresh model's first call it is 'the D highest-variance columns of this batch': opt in with firstCallBatchStatistics: true to compile that (tinybig's later calls, in the running-mean phase, differ)" },
   manifold_compression: { code: 'RPN2172', message: 'runs an sklearn manifold learner (fit_transform) on the batch at every call: each output row depends on the whole batch and on a fit that does not map to ONNX' },
   isomap_manifold_compression: { code: 'RPN2172', message: 'runs sklearn Isomap.fit_transform on the batch at every call: each output row depends on the whole batch (neighbourhood graph, eigen-decomposition), which no static artifact reproduces' },
   lle_manifold_compression: { code: 'RPN2172', message: 'runs sklearn LocallyLinearEmbedding.fit_transform on the batch at every call (and returns float64, which fails inside a tinybig head): nothing of it maps to a static graph' },
@@ -76,6 +77,8 @@ export function refusedCompression(type: string): { code: CompressionCode; messa
  */
 export function compressionWidth(v: Component, m: number): { D: number; grid?: GridSpec; batch?: number } | CompressionError | undefined {
   const o = v.options as Opts;
+  const corner = deterministicCorner(v.type, o, m);
+  if (corner !== undefined) return { D: corner };
   const refusal = refusedCompression(v.type);
   if (refusal) return refusal;
   switch (v.type) {
@@ -156,4 +159,57 @@ export function refusalNote(type: string): { code: string; reason: string } | un
   }
   if (type === 'parameterized_weighted_summation_fusion') return { code: 'RPN2173', reason: 'compiled for one input (y = w[0,0]·x); more inputs are refused: tinybig asserts one input (AssertionError)' };
   return undefined;
+}
+
+/** Distribution parameters of the naive probabilistic compressions (tinybig's defaults). */
+export const NAIVE_DISTRIBUTIONS: Record<string, Record<string, number>> = {
+  naive_probabilistic_compression: { low: 0, high: 1 }, // distribution_function None → Uniform(0, 1)
+  naive_uniform_probabilistic_compression: { low: 0, high: 1 },
+  naive_normal_probabilistic_compression: { mean: 0, std: 1 },
+  naive_cauchy_probabilistic_compression: { loc: 0, scale: 1 },
+  naive_chi2_probabilistic_compression: { df: 1 },
+  naive_exponential_probabilistic_compression: { rate: 0.5 },
+  naive_gamma_probabilistic_compression: { concentration: 1, rate: 1 },
+  naive_laplace_probabilistic_compression: { loc: 0, scale: 1 },
+};
+/** uniform, chi2, exponential and gamma force require_normalization = True whatever is passed (§3.1). */
+export const FORCED_NORMALIZATION = ['naive_probabilistic_compression', 'naive_uniform_probabilistic_compression', 'naive_chi2_probabilistic_compression', 'naive_exponential_probabilistic_compression', 'naive_gamma_probabilistic_compression'];
+
+const binom = (n: number, r: number): number => { let c = 1; for (let i = 1; i <= r; i++) c = (c * (n - r + i)) / i; return Math.round(c); };
+
+/** The r-subsets of 0…m−1 in lexicographic order (torch.combinations). */
+export function subsets(m: number, r: number): number[][] {
+  const out: number[][] = [];
+  const rec = (start: number, cur: number[]) => {
+    if (cur.length === r) return void out.push([...cur]);
+    for (let i = start; i < m; i++) rec(i + 1, [...cur, i]);
+  };
+  rec(0, []);
+  return out;
+}
+
+/**
+ * D of a sampling compression in its deterministic corner (§3.5: drawing every item without replacement returns all of
+ * them, sorted), or of the variance-threshold compression with the first-call opt-in (§3.6); undefined otherwise.
+ */
+function deterministicCorner(type: string, o: Opts, m: number): number | undefined {
+  const noSampling = o.withReplacement !== true && (o.metric === undefined || o.metric === null) && (o.distributionFunction === undefined || o.distributionFunction === null);
+  if (Object.hasOwn(NAIVE_DISTRIBUTIONS, type)) return noSampling && o.k === m ? m : undefined;
+  if (type === 'combinatorial_compression' || type === 'combinatorial_probabilistic_compression') {
+    const d = (o.d as number | undefined) ?? 1;
+    const k = (o.k as number | undefined) ?? 1;
+    if (!noSampling || !Array.from({ length: d }, (_, i) => binom(m, i + 1)).every((c) => c === k)) return undefined;
+    const probabilistic = type === 'combinatorial_probabilistic_compression' || (o.simplySampling === false && o.logProb === true);
+    return probabilistic ? d * k : (k * d * (d + 1)) / 2;
+  }
+  if (type === 'incremental_variance_threshold_based_compression' && o.firstCallBatchStatistics === true) {
+    const D = o.D as number;
+    return Number.isInteger(D) && D >= 1 && D <= m ? D : undefined;
+  }
+  return undefined;
+}
+
+/** Whether a compression type compiles through its deterministic corner (lowering / reference dispatch). */
+export function isSamplingCorner(type: string): boolean {
+  return Object.hasOwn(NAIVE_DISTRIBUTIONS, type) || type.startsWith('combinatorial_') || type === 'incremental_variance_threshold_based_compression';
 }

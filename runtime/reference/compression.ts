@@ -43,6 +43,7 @@ export function compressCore(e: ExpansionSpec, x: Mat, ws: WeightSource): Mat {
     default:
       break;
   }
+  if (/probabilistic_compression$|^combinatorial_compression$/.test(e.type) || e.type === 'incremental_variance_threshold_based_compression') return corner(e, x);
   const metric = e.type === 'metric_compression' ? (o.metric as string) : REDUCTIONS[e.type];
   if (metric) {
     const y = zeros(x.rows, 1);
@@ -84,4 +85,73 @@ function reduce(metric: string, v: number[]): number {
     case 'batch_std': return Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (m - 1));
     default: throw new Error(`reference: unknown metric ${metric}`);
   }
+}
+
+/** ln Γ by the reflection-free Stirling series with a shift (the reference's own). */
+function lnGammaRef(z: number): number {
+  let shift = 0;
+  while (z < 10) {
+    shift -= Math.log(z);
+    z += 1;
+  }
+  return shift + (z - 0.5) * Math.log(z) - z + 0.5 * Math.log(2 * Math.PI) + 1 / (12 * z) - 1 / (360 * z ** 3) + 1 / (1260 * z ** 5);
+}
+
+/** The deterministic corners of the sampling compressions (spec §3.5) and the first-call variance selection (§3.6). */
+function corner(e: ExpansionSpec, x: Mat): Mat {
+  const o = e.options;
+  const forced = ['naive_probabilistic_compression', 'naive_uniform_probabilistic_compression', 'naive_chi2_probabilistic_compression', 'naive_exponential_probabilistic_compression', 'naive_gamma_probabilistic_compression'];
+  const normalised = o.requireNormalization !== false || forced.includes(e.type);
+  const u = (v: number) => (normalised ? 0.99 / (1 + Math.exp(-v)) + 0.001 : v);
+  const opt = (k: string, dflt: number) => (o[k] as number | undefined) ?? dflt;
+  if (e.type.startsWith('naive_')) {
+    if (o.simplySampling !== false) return x;
+    if (o.logProb !== true) return map(x, u);
+    const logp: (t: number) => number = (() => {
+      switch (e.type) {
+        case 'naive_normal_probabilistic_compression': { const mu = opt('mean', 0), sd = opt('std', 1); return (t) => -((t - mu) ** 2) / (2 * sd * sd) - Math.log(sd) - 0.5 * Math.log(2 * Math.PI); }
+        case 'naive_cauchy_probabilistic_compression': { const l = opt('loc', 0), s = opt('scale', 1); return (t) => -Math.log(Math.PI * s * (1 + ((t - l) / s) ** 2)); }
+        case 'naive_laplace_probabilistic_compression': { const l = opt('loc', 0), s = opt('scale', 1); return (t) => -Math.log(2 * s) - Math.abs(t - l) / s; }
+        case 'naive_exponential_probabilistic_compression': { const r = opt('rate', 0.5); return (t) => Math.log(r) - r * t; }
+        case 'naive_chi2_probabilistic_compression': { const k = opt('df', 1); return (t) => (k / 2 - 1) * Math.log(t) - t / 2 - (k / 2) * Math.log(2) - lnGammaRef(k / 2); }
+        case 'naive_gamma_probabilistic_compression': { const a = opt('concentration', 1), r = opt('rate', 1); return (t) => a * Math.log(r) + (a - 1) * Math.log(t) - r * t - lnGammaRef(a); }
+        default: { const lo = opt('low', 0), hi = opt('high', 1); return () => -Math.log(hi - lo); }
+      }
+    })();
+    return map(x, (v) => logp(u(v)));
+  }
+  if (e.type.startsWith('combinatorial_')) {
+    const d = opt('d', 1), k = opt('k', 1), m = x.cols;
+    const all: number[][][] = [];
+    for (let r = 1; r <= d; r++) {
+      const sets: number[][] = [];
+      const rec = (start: number, cur: number[]) => { if (cur.length === r) { sets.push(cur); return; } for (let i = start; i < m; i++) rec(i + 1, [...cur, i]); };
+      rec(0, []);
+      all.push(sets);
+    }
+    const probabilistic = e.type === 'combinatorial_probabilistic_compression' || (o.simplySampling === false && o.logProb === true);
+    const rowOut = (row: number[]): number[] => {
+      const out: number[] = [];
+      // log-densities: block-major (all subsets of r = 1, then r = 2, …); raw subsets: subset-major ([s_i of r = 1, s_i of r = 2, …] per i)
+      if (probabilistic) for (let r = 1; r <= d; r++) for (let i = 0; i < k; i++) out.push(-0.5 * (r * Math.log(2 * Math.PI) + all[r - 1][i].reduce((a, j) => a + u(row[j]) ** 2, 0)));
+      else for (let i = 0; i < k; i++) for (let r = 1; r <= d; r++) out.push(...all[r - 1][i].map((j) => (o.simplySampling === false ? u(row[j]) : row[j])));
+      return out;
+    };
+    const rows = Array.from({ length: x.rows }, (_, r) => rowOut(Array.from(x.data.slice(r * x.cols, (r + 1) * x.cols))));
+    const y = zeros(x.rows, rows[0].length);
+    rows.forEach((r, i) => r.forEach((v, j) => (y.data[i * y.cols + j] = v)));
+    return y;
+  }
+  // variance threshold, first call: unbiased batch variance per column, the D largest, in ascending order of variance
+  const D = o.D as number;
+  const vars = Array.from({ length: x.cols }, (_, j) => {
+    const col = Array.from({ length: x.rows }, (_, i) => x.data[i * x.cols + j]);
+    const mean = col.reduce((a, b) => a + b, 0) / col.length;
+    return col.reduce((a, b) => a + (b - mean) ** 2, 0) / (col.length - 1);
+  });
+  const order = vars.map((v, j) => [v, j]).sort((a, c) => a[0] - c[0] || a[1] - c[1]).map((p) => p[1]);
+  const keep = order.slice(order.length - D);
+  const y = zeros(x.rows, D);
+  for (let i = 0; i < x.rows; i++) keep.forEach((j, t) => (y.data[i * D + t] = x.data[i * x.cols + j]));
+  return y;
 }

@@ -13,6 +13,7 @@ import { compileSpec, loadSpec, seededWeights } from '../../compiler/compile.js'
 import { DiagnosticError } from '../../compiler/diagnostics.js';
 import * as dsl from '../../compiler/dsl/index.js';
 import { buildModelSpec } from '../../compiler/spec/build.js';
+import { WeightStore } from '../../compiler/weights/store.js';
 import { runReference } from '../../runtime/reference/index.js';
 import { createSession, runSession } from '../../runtime/session.js';
 
@@ -142,9 +143,12 @@ describe('sizes, options and batch', () => {
     const s = buildModelSpec(plain(4, 4, identityExpansion(), { instanceInterdependence: dsl.geometricInterdependence({ interdependenceType: 'instance', h: 2, w: 3, patch: p }) }));
     expect([s.batch, s.rowsOut]).toEqual([6, 6 * 9]);
   });
-  it('a missing post_C side-car is named', () => {
+  it('a missing post_C side-car is named; --seed draws one', () => {
     const spec = buildModelSpec(plain(3, 3, dsl.linearCompression({ postC: 'sidecar' })));
-    expect(() => compileSpec(spec, seededWeights(spec, 0))).toThrow(/data_transformation\.post_C/);
+    const w = seededWeights(spec, 0);
+    expect(w.has('layers.0.heads.0.data_transformation.post_C')).toBe(true);
+    const without = new WeightStore(new Map([...w.keys()].filter((k) => !k.endsWith('post_C')).map((k) => [k, { shape: [1, 9], data: new Float32Array(9) }])), 'a checkpoint');
+    expect(() => compileSpec(spec, without)).toThrow(/data_transformation\.post_C/);
   });
 });
 

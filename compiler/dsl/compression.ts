@@ -110,6 +110,7 @@ export const medianCompression = simple('median_compression');
 
 /** The koala reductions `metricCompression` compiles (tinybig passes a Python callable; rpnc takes its name). */
 export type MetricName = 'batch_max' | 'batch_min' | 'batch_sum' | 'batch_prod' | 'batch_mean' | 'batch_median' | 'batch_l1_norm' | 'batch_l2_norm' | 'batch_std' | 'batch_variance';
+/** The metric names `metricCompression` accepts. */
 export const METRIC_NAMES: readonly MetricName[] = ['batch_max', 'batch_min', 'batch_sum', 'batch_prod', 'batch_mean', 'batch_median', 'batch_l1_norm', 'batch_l2_norm', 'batch_std', 'batch_variance'];
 /** `metric_compression(metric)`: metric(x) over the features, D = 1 (std / variance unbiased, as torch's defaults). */
 export function metricCompression(options: ExpansionBase & { metric: MetricName }): Compression<'metric_compression'> {

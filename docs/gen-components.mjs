@@ -108,7 +108,8 @@ console.log(`docs/diagnostics.md: ${Object.keys(ALL_CODES).length} codes`);
 // docs/tinybig-mapping.md: tinybig class / parameter names -> rpnc factory / option names, from the
 // factories themselves (their tinybig class, and every option their schema knows, probed with an
 // unknown option whose error lists the known ones). test/docs/tinybig-mapping.test.ts checks it.
-const snake = (k) => (/^[A-Z]+$/.test(k) ? k : k.replace(/[A-Z]|\d+/g, (c) => '_' + c.toLowerCase())); // sigma1 -> sigma_1
+const SNAKE_EXCEPTIONS = { preC: 'pre_C', postC: 'post_C' }; // linear_compression's matrices keep tinybig's capital C
+const snake = (k) => SNAKE_EXCEPTIONS[k] ?? (/^[A-Z]+$/.test(k) ? k : k.replace(/[A-Z]|\d+/g, (c) => '_' + c.toLowerCase())); // sigma1 -> sigma_1
 function knownOptions(f) {
   try {
     f({ __rpncProbe: 0 });

@@ -242,6 +242,7 @@ function rank(order: string[], k: string): number {
 
 /** camelCase option -> tinybig's snake_case parameter (`channelNum` -> `channel_num`, `sigma1` -> `sigma_1`). */
 export function snake(option: string): string {
+  if (option === 'preC' || option === 'postC') return `${option.slice(0, -1)}_C`; // linear_compression's pre_C / post_C
   if (/^[A-Z]+$/.test(option)) return option; // fourier's P, N
   return option.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).replace(/([a-z])(\d)/g, '$1_$2');
 }

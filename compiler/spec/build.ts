@@ -597,6 +597,7 @@ function buildGeometricInterdependence(ctx: Ctx, v: Component, m: number, headPr
   const g = geometric.grid;
   g.matrixKey = `${slot}_interdependence.A`;
   const width = geometric.mode === 'padding' ? g.P * g.S : g.N;
+  if (geometric.mode === 'aggregation' && ctx.tooLarge(tensorTooLarge(`${v.type}: the aggregation matrix A = N × N = ${g.N} × ${g.N}`, g.N * g.N, ctx.limits, 'use a smaller grid, or the padding mode', 'interdependenceMatrixMode'), v)) return undefined;
   if (instance) {
     if (g.inChannels !== 1) return void ctx.error('RPN2109', `${v.type} of an instance type lays the grid over the batch and supports one universe only (tinybig asserts), got ${g.inChannels}`, v, o.grid ? 'grid' : 'channelNum', 'use one universe');
     return { type: v.type, options: o, m, mPrime: m, l: 0, axis: 'instance', b: g.N, bPrime: width, geometric, source: v };
@@ -675,6 +676,7 @@ function buildExpansion(ctx: Ctx, v: Component, m: number, prefix: string): Expa
     if ('code' in cw) return void ctx.error(cw.code, cw.message, v, cw.option, cw.hint);
     D = cw.D;
     grid = cw.grid;
+    if (grid && ctx.tooLarge(tensorTooLarge(`${v.type}: the patch gather reads C·P·S = ${grid.inChannels} · ${grid.P} · ${grid.S}`, grid.inChannels * grid.P * grid.S, ctx.limits, 'use a smaller grid or patch, or a coarser packing'), v)) return undefined;
   } else {
     if (v.type === 'combinatorial_expansion') {
       return void ctx.error('RPN2002', 'combinatorial_expansion is not supported: in tinybig its forward returns a Python list of tensors (the r-subsets), not a (batch, D) tensor, so it cannot be a head\'s data transformation', v, undefined, 'use combinatorialNormalExpansion({ d })');

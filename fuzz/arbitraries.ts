@@ -149,6 +149,7 @@ function expansionCandidates(m: number, range: Range, depth: number): Arb<Exp>[]
         .map(([o, fn]) => E(fn, D(o), { ...opts(o), preprocessFunctions: call('sigmoid') })),
     );
   }
+  out.push(...compressionCandidates(m, range, depth));
   if (depth === 0 && m <= 12) {
     // nested: f2(f1(x)); f1's output is moderate, f2 sees it as such.
     out.push(
@@ -160,6 +161,44 @@ function expansionCandidates(m: number, range: Range, depth: number): Arb<Exp>[]
       fc.array(expansion(m, range, 1), { minLength: 1, maxLength: 3 })
         .filter((fs) => fs.reduce((a, f) => a + f.D, 0) <= MAX_D)
         .map((fs) => ({ call: call('extendedExpansion', { compositionFunctions: fs.map((f) => f.call) }), D: fs.reduce((a, f) => a + f.D, 0) })),
+    );
+  }
+  return out;
+}
+
+/** A 2-D cuboid patch on an h×w grid (one universe) and its sizes: S cells per patch, P patches (issue 14's geometric classes). */
+function flatPatch(m: number): Arb<{ opts: Record<string, Value | undefined>; patch: Call; S: number; P: number; N: number }> {
+  return fc.record({ h: pick(...divisors(m)), pH: int(0, 1), pW: int(0, 1), packing: pick('densest_packing', 'complete_square', 'sparse_square') }).map(({ h, pH, pW, packing }) => {
+    const w = m / h;
+    const [oh, ow] = outGrid({ h, w, d: 1, C: 1 }, { pH, pW, packingStrategy: packing });
+    return { opts: { h, w, d: 1, packingStrategy: packing }, patch: call('cuboid', { pH, pW }), S: (2 * pH + 1) * (2 * pW + 1), P: oh * ow, N: m };
+  });
+}
+
+/** Compressions (tinybig.compression) and standalone geometric expansions for width m (issue 14). */
+function compressionCandidates(m: number, range: Range, depth: number): Arb<Exp>[] {
+  const unit = range !== 'moderate';
+  const E = (fn: string, D: number, opts?: Record<string, Value | undefined>): Exp => ({ call: call(fn, opts), D });
+  const out: Arb<Exp>[] = [
+    fc.constant(E('identityCompression', m)),
+    pick(0.5, -1.5).map((c) => E('linearCompression', m, { c })),
+    pick('maxCompression', 'minCompression', 'sumCompression', 'meanCompression', 'medianCompression').map((fn) => E(fn, 1)),
+    pick('batch_max', 'batch_l1_norm', 'batch_l2_norm', 'batch_median', ...(m > 1 ? ['batch_std', 'batch_variance'] : [])).map((metric) => E('metricCompression', 1, { metric })),
+    // deterministic corner of the sampling compressions: k = m
+    pick('naiveNormalProbabilisticCompression', 'naiveLaplaceProbabilisticCompression', 'naiveCauchyProbabilisticCompression', 'naiveExponentialProbabilisticCompression')
+      .map((fn) => E(fn, m, { k: m, simplySampling: false, logProb: true })),
+  ];
+  if (unit) out.push(fc.constant(E('prodCompression', 1)), fc.constant(E('reciprocalCompression', m, { preprocessFunctions: call('sigmoid') })));
+  out.push(
+    fc.tuple(flatPatch(m), fc.boolean(), pick('batch_max', 'batch_min', 'batch_mean', 'batch_sum'))
+      .filter(([g, expand]) => (expand ? g.P * g.S : g.P) <= MAX_D)
+      .map(([g, expand, metric]) => (expand ? E('geometricExpansion', g.P * g.S, { ...g.opts, patch: g.patch }) : E('geometricCompression', g.P, { ...g.opts, patch: g.patch, metric }))),
+  );
+  if (depth === 0 && m <= 12) {
+    out.push(
+      fc.array(expansion(m, range, 1), { minLength: 1, maxLength: 3 })
+        .filter((fs) => fs.reduce((a, f) => a + f.D, 0) <= MAX_D)
+        .map((fs) => ({ call: call('extendedCompression', { compositionFunctions: fs.map((f) => f.call) }), D: fs.reduce((a, f) => a + f.D, 0) })),
     );
   }
   return out;
@@ -242,6 +281,12 @@ export function interdependence(m: number): Arb<{ call: Call; mPrime: number }> 
     fc.record({ mPrime: mp, c: maybe(pick(0.5, -0.25)) }).map((o) => I('constantCInterdependence', o.mPrime, o)),
     fc.record({ mPrime: mp, fn: pick('zeroInterdependence', 'oneInterdependence', 'identityInterdependence', 'eyeInterdependence') }).map(({ fn, mPrime }) => I(fn, mPrime, { mPrime })),
     fc.constant(I('identityInterdependence', m)),
+    // geometric interdependence on an h×w grid: padding (m' = P·S) or aggregation (densest, m' = m), normalised or not
+    fc.tuple(flatPatch(m), pick('padding', 'aggregation'), maybe(pick('row', 'column', 'row_column')))
+      .filter(([g, mode]) => (mode === 'padding' ? g.P * g.S <= 60 : g.P === g.N))
+      .map(([g, mode, norm]) => I('geometricInterdependence', mode === 'padding' ? g.P * g.S : m, {
+        ...g.opts, patch: g.patch, interdependenceMatrixMode: mode === 'padding' ? undefined : mode, normalization: norm ? true : undefined, normalizationMode: norm,
+      })),
   );
 }
 
@@ -262,6 +307,7 @@ export function fusion(dims: number[], nOut: number, bounded: boolean): Arb<Call
   if (equal) {
     cands.push(fc.record({ fn: pick(...METRIC_FUSIONS), dims: explicitDims }).map(({ fn, dims }) => call(fn, { dims })));
     cands.push(fc.array(pick(0.5, 1, -1, 2), { minLength: dims.length, maxLength: dims.length }).map((weights) => call('weightedSummationFusion', { weights })));
+    if (dims.length === 1) cands.push(fc.constant(call('parameterizedWeightedSummationFusion'))); // tinybig runs it with one input only
   }
   if (sum === nOut) cands.push(fc.constant(call('concatenationFusion')));
   const n = nOut === dims[0] ? maybe(fc.constant(nOut)) : fc.constant(nOut);
@@ -380,6 +426,12 @@ function builtinLayer(m: number, range: Range, final: boolean): Arb<LayerDesc> {
   if (final || range !== 'moderate') {
     cands.push(
       fc.record({ n, ...common, gridRange: maybe(pick([-2, 2])), t: maybe(int(1, 4)), d: maybe(int(range === 'input' ? 0 : 1, 3)) }).map((o) => ({ call: call('kanLayer', { m, ...o }), n: o.n, bounded: false })),
+      // kanHead as a head of a generic layer (next to a plain identity head, mean fusion)
+      fc.record({ n, enableBias: maybe(fc.boolean()), withLorr: maybe(fc.boolean()), t: maybe(int(1, 4)), d: maybe(int(range === 'input' ? 0 : 1, 3)), withSoftmax: maybe(fc.boolean()) }).map((o) => ({
+        call: call('layer', { m, n: o.n, heads: [call('kanHead', { m, ...o }), call('head', { m, n: o.n, dataTransformation: call('identityExpansion'), parameterFabrication: call('identityReconciliation'), remainder: call('zeroRemainder') })] }),
+        n: o.n,
+        bounded: false,
+      })),
       fc.record({ n, ...common, kernel: maybe(pick('gaussian_rbf', 'inverse_quadratic_rbf')), numInterval: maybe(int(2, 4)), withResidual: maybe(fc.boolean()) })
         .map((o) => ({ call: call('svmLayer', { m, ...o }), n: o.n, bounded: false })),
     );

@@ -12,6 +12,8 @@ export type ComponentKind =
   | 'fusion'
   | 'processing'
   | 'interdependence'
+  /** tinybig.koala.geometry objects (grid, cuboid, cylinder, sphere) used as options of the geometric classes. */
+  | 'geometry'
   | 'head'
   | 'layer'
   | 'model'

@@ -78,3 +78,10 @@ export function dualLphmParameterizedConcatenationFusion(options: FusionBase & {
 export function randomMatrixAdaptionParameterizedConcatenationFusion(options: FusionBase & { n?: number | null; r?: number } = {}): Fusion<'random_matrix_adaption_parameterized_concatenation_fusion'> {
   return make('fusion', 'random_matrix_adaption_parameterized_concatenation_fusion', options, { ...base, n: [is.optional(is.posInt), undefined], r: [is.posInt, 2] });
 }
+/**
+ * `parameterized_weighted_summation_fusion(dims)`: y = w[0,0]·x with the parameter `w_channel_fusion` / `w_head_fusion`
+ * (1, len(dims)). tinybig's forward only runs with one input; more inputs are refused (RPN2173, tinybig's AssertionError).
+ */
+export function parameterizedWeightedSummationFusion(options: FusionBase = {}): Fusion<'parameterized_weighted_summation_fusion'> {
+  return make('fusion', 'parameterized_weighted_summation_fusion', options, base);
+}

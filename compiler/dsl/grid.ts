@@ -120,7 +120,7 @@ const compressionSchema = (withDropout: boolean): Schema => ({
 });
 
 /** Add the derived widths m, n to a grid component (errors point at the offending option). */
-export function sized<C extends Component>(c: C, kind: 'interdependence' | 'compression', factory: string): C {
+function sized<C extends Component>(c: C, kind: 'interdependence' | 'compression', factory: string): C {
   const o = c.options as Record<string, unknown>;
   // the input grid is inferred later (compiler/spec/build.ts) when the layer follows another grid layer
   if (o.h === undefined || o.w === undefined || (kind === 'compression' ? o.channelNum : o.inChannel) === undefined) return c;
@@ -180,14 +180,21 @@ export interface GeometricCompressionOptions {
   cdH?: number;
   cdW?: number;
   cdD?: number;
+  /** A `grid({ h, w, d, universeNum })` object instead of h, w, d (several universes: input width C·h·w·d). */
+  grid?: Component<'geometry', 'grid', object> | null;
+  preprocessFunctions?: import('./processing.js').ProcessingSlot | null;
+  postprocessFunctions?: import('./processing.js').ProcessingSlot | null;
   name?: string;
   device?: string;
 }
-/** A geometric compression (patch pooling), used as a grid compression head's data transformation. */
+/** A geometric compression (patch pooling): a grid compression head's data transformation, or the κ of a plain head. */
 export type GeometricCompression = Component<'expansion', string, GeometricCompressionOptions>;
 const gcBase: Schema = {
   ...common, h: [optPosInt, undefined], w: [optPosInt, undefined], d: [optPosInt, undefined],
   packingStrategy: [is.optional(is.string), undefined], cdH: [optPosInt, undefined], cdW: [optPosInt, undefined], cdD: [optPosInt, undefined],
+  grid: [is.optional(is.component('geometry')), undefined],
+  preprocessFunctions: [is.optional(is.componentList('processing')), undefined],
+  postprocessFunctions: [is.optional(is.componentList('processing')), undefined],
 };
 const gcPatch: Record<'cuboid' | 'cylinder' | 'sphere', Schema> = {
   cuboid: { pH: [optInt, undefined], pHPrime: [optInt, undefined], pW: [optInt, undefined], pWPrime: [optInt, undefined], pD: [optInt, undefined], pDPrime: [optInt, undefined] },

@@ -19,3 +19,4 @@ export * from './chain.js';
 export * from './graph.js';
 export * from './kernel.js';
 export * from './bilinear.js';
+export * from './compression.js';

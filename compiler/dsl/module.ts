@@ -21,8 +21,8 @@ export interface HeadOptions {
   n?: number;
   /** Number of channels (rows of `w`), default 1. */
   channelNum?: number;
-  /** κ: the data expansion (required). */
-  dataTransformation: Expansion;
+  /** κ: the data expansion or compression (required). */
+  dataTransformation: Expansion | Component<'expansion', string, object>;
   /** ψ: the parameter reconciliation; omitted = no fabrication (κ(x) is the output). */
   parameterFabrication?: Reconciliation | null;
   /** π: the remainder; omitted = none (needs m = n). */
@@ -177,6 +177,26 @@ const kanSchema: Schema = {
   r: [is.posInt, 3],
   channelNum: [is.posInt, 1],
 };
+/** Options of `kanHead` (tinybig.head.kan_head). */
+export interface KanHeadOptions extends Omit<KanLayerOptions, 'width'> {
+  /** BatchNorm1d(n) on the output (list-held in tinybig: batch statistics unless the checkpoint has running statistics). */
+  withBatchNorm?: boolean;
+  /** Softmax(dim=−1) on the output, after the batch norm. */
+  withSoftmax?: boolean;
+  parametersInitMethod?: string;
+}
+/**
+ * `tinybig.head.kan_head(m, n, grid_range=(−1,1), t=5, d=3, enable_bias=False, with_lorr=False, r=3, channel_num=1,
+ * with_batch_norm=False, with_softmax=False)`: B-spline κ, identity (or lorr) ψ, π(x) = SiLU(x·W_rᵀ), then
+ * [BatchNorm1d(n)] and [Softmax] — one head of a `layer` (next to other heads), or a model on its own.
+ */
+export function kanHead(options: KanHeadOptions): Component<'head', 'kan_head', KanHeadOptions> {
+  return make('head', 'kan_head', options, {
+    ...kanSchema, m: [is.posInt, required], n: [is.posInt, required],
+    withBatchNorm: [is.bool, false], withSoftmax: [is.bool, false], parametersInitMethod: [is.string, 'xavier_normal'],
+  });
+}
+
 /** `tinybig.layer.kan_layer`: B-spline κ, identity (or lorr) ψ, π(x) = SiLU(x·W_rᵀ). */
 export function kanLayer(options: KanLayerOptions): Component<'layer', 'kan_layer', KanLayerOptions> {
   return make('layer', 'kan_layer', options, { ...kanSchema, m: [is.posInt, required], n: [is.posInt, required], width: [is.posInt, 1] });

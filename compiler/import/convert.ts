@@ -42,6 +42,10 @@ const IGNORED = new Set(['device', 'parameters_init_method']);
 /** Base-class parameters tinybig accepts on every class of a family; at these values they have no effect. */
 const NO_EFFECT: Record<string, Record<string, unknown>> = {
   remainder: { requireParameters: false, enableBias: false },
+  // tinybig's require_parameters / require_data (the tutorial configs give them): accepted at the class's defaults
+  reconciliation: { requireParameters: true },
+  interdependence: { requireParameters: false, requireData: false },
+  parameterizedInterdependence: { requireParameters: true, requireData: false },
 };
 
 export class Converter {
@@ -99,7 +103,10 @@ export class Converter {
         const option = camel(key.replace(/_function_configs$/, '_functions').replace(/_configs$/, ''));
         const direct = params[snake(option)];
         if (direct !== null && direct !== undefined) continue; // tinybig: functions given directly win over their configs
-        set(option, key, this.functions(value, keyPath));
+        // geometry objects: patch_configs = { patch_class, patch_parameters }, grid_configs = { grid_class, grid_parameters }
+        const own = key.replace(/_configs$/, '');
+        if (isObject(value) && `${own}_class` in value) set(option, key, this.component(value, keyPath, { classKey: `${own}_class`, paramsKey: `${own}_parameters` }));
+        else set(option, key, this.functions(value, keyPath));
       } else if (key.endsWith('_functions') && (typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string')))) {
         set(camel(key), key, this.functionNames(value, keyPath));
       } else if (key.endsWith('_functions') || key === 'heads' || key === 'layers') {
@@ -116,7 +123,7 @@ export class Converter {
     if (failed) return undefined;
 
     // Call the factory (its checks are the import's checks); drop no-effect base-class parameters.
-    const family = cls.split('.')[1] ?? '';
+    const family = /^tinybig\.interdependence\..*parameterized/.test(cls) ? 'parameterizedInterdependence' : (cls.split('.')[1] ?? '');
     const given = Object.fromEntries(Object.entries(options).map(([k, c]) => [k, c.value]));
     let value: Component | undefined;
     for (;;) {
@@ -235,6 +242,7 @@ function rank(order: string[], k: string): number {
 
 /** camelCase option -> tinybig's snake_case parameter (`channelNum` -> `channel_num`, `sigma1` -> `sigma_1`). */
 export function snake(option: string): string {
+  if (option === 'preC' || option === 'postC') return `${option.slice(0, -1)}_C`; // linear_compression's pre_C / post_C
   if (/^[A-Z]+$/.test(option)) return option; // fourier's P, N
   return option.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).replace(/([a-z])(\d)/g, '$1_$2');
 }

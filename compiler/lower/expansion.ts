@@ -11,10 +11,12 @@ import type { WeightSource } from '../spec/params.js';
 import { bsplineKnots, rbfCentres } from '../spec/sizes.js';
 import type { ExpansionSpec } from '../spec/types.js';
 import { lowerProcessList } from './processing.js';
+import { isCompressionFamily } from '../spec/compression.js';
+import { lowerCompressionCore } from './compression.js';
 
 export function lowerExpansion(b: GraphBuilder, x: Value, e: ExpansionSpec, ws: WeightSource): Value {
   x = lowerProcessList(b, x, e.pre, ws);
-  const y = lowerCore(b, x, e, ws);
+  const y = isCompressionFamily(e.type) ? lowerCompressionCore(b, x, e, ws) : lowerCore(b, x, e, ws);
   return lowerProcessList(b, y, e.post, ws);
 }
 

@@ -27,6 +27,9 @@ export function lowerFusion(b: GraphBuilder, inputs: Value[], f: FusionSpec, par
     case 'average_fusion':
       y = addAll(b, xs.map((x) => b.mul(x, 1 / K)));
       break;
+    case 'parameterized_weighted_summation_fusion': // one input only (K > 1 refused): y = w[0,0]·x
+      y = b.mul(xs[0], b.constant(float32s([param![0]], []), f.paramKey));
+      break;
     case 'weighted_summation_fusion': {
       const w = f.options.weights as number[];
       y = addAll(b, xs.map((x, k) => b.mul(x, w[k])));

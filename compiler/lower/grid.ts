@@ -125,7 +125,7 @@ function lowerConv(b: GraphBuilder, x: Value, g: GridSpec, W: Value, prefix: str
   return b.reshape(y, [-1, Co * g.P]);
 }
 
-function lowerCompression(b: GraphBuilder, x: Value, g: GridSpec, prefix: string): Value {
+export function lowerCompression(b: GraphBuilder, x: Value, g: GridSpec, prefix: string): Value {
   const metric = g.metric ?? 'batch_max';
   const C = g.inChannels;
   if (g.patchShape === 'cuboid' && (metric === 'batch_max' || metric === 'batch_min')) {

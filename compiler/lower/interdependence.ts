@@ -14,6 +14,7 @@ import type { WeightSource } from '../spec/params.js';
 import { lowerDataMatrix } from './bilinear.js';
 import { lowerReconciliation } from './reconciliation.js';
 import { denseFloat32, topologyMatrix } from '../spec/topology.js';
+import { lowerGeometricAttribute, lowerGeometricInstance } from './geometric.js';
 
 /** A_c ∈ R^{m×m'} (A'_c ∈ R^{b×b'} for the instance axis); `w` is the channel's parameter row (parameterized types only). */
 export function lowerInterdependenceMatrix(b: GraphBuilder, ai: InterdependenceSpec, w: Float32Array | undefined, name: string): Value {
@@ -55,6 +56,7 @@ export function lowerInterdependenceMatrix(b: GraphBuilder, ai: InterdependenceS
 export function lowerAttributeInterdependence(b: GraphBuilder, x0: Value, ai: InterdependenceSpec, w: Float32Array | undefined, name: string, ws?: WeightSource): Value {
   if (ai.axis === 'instance') return lowerInstanceInterdependence(b, x0, ai, w, name, x0, ws);
   if (ai.data) return b.matmul(x0, lowerDataMatrix(b, x0, ai, w, name, ws!)); // A from X0 at run time (issue 13)
+  if (ai.geometric) return lowerGeometricAttribute(b, x0, ai.geometric, `${name.replace(/w_attribute_interdependence(\.\d+)?$/, '')}attribute_interdependence.`);
   return b.matmul(x0, lowerInterdependenceMatrix(b, ai, w, name));
 }
 
@@ -65,5 +67,6 @@ export function lowerInstanceInterdependence(b: GraphBuilder, data: Value, ii: I
     const A = lowerDataMatrix(b, x0!, ii, w, name, ws!);
     return ii.axis === 'instance' ? b.matmul(b.transpose(A, [1, 0]), data) : b.matmul(data, A); // attribute type in the instance slot: κ·A (D = m)
   }
+  if (ii.geometric) return lowerGeometricInstance(b, data, ii.geometric, `${name.replace(/w_(attribute|instance)_interdependence(\.\d+)?$/, '')}${ii.geometric.grid.matrixKey.replace(/A$/, '')}`);
   return b.matmul(b.transpose(lowerInterdependenceMatrix(b, ii, w, name), [1, 0]), data);
 }

@@ -11,6 +11,8 @@ import { type SizeLimits, type TooLarge, componentTooLarge, expansionWidth, size
 import { GRID_HEAD_TYPES, type GridBuildHelpers, GeometryError, buildGridHead, cnnLayerOptions, gridGeometry, gridWidths } from './grid.js';
 import { DATA_INTERDEPENDENCES, type DataBuildHelpers, buildDataInterdependence, rowCoupled } from './data-interdependence.js';
 import { fcf } from './sizes.js';
+import { COMPRESSION_CODES, compressionWidth, expansionBatch, isCompressionFamily } from './compression.js';
+import { GEOMETRIC_INTERDEPENDENCE_CLASSES, geometricInterdependence } from './geometric.js';
 import type { ExpansionSpec, FusionSpec, HeadSpec, InterdependenceSpec, LayerSpec, ModelSpec, ProcessSpec, ReconciliationSpec, RemainderSpec } from './types.js';
 import { GRAPH_BILINEAR, TOPOLOGICAL_FUNCTIONS, type Helpers as TopologyHelpers, chainHeadFunction, graphModelLayers, resolveTopology, rnnLayers, stepInfo, topologicalHeadOptions } from './topological.js';
 import { TopologyError } from './topology.js';
@@ -39,6 +41,7 @@ export const SPEC_CODES = {
   RPN2150: 'a data-dependent interdependence that tinybig 0.2.1 itself cannot run (it raises), or that needs a Python callable rpnc cannot express: refused',
   RPN2151: "a data-dependent interdependence that does not fit its batch: it needs b (tinybig asserts A is b×b, or W is b×b), or an option's length contradicts b or m",
   RPN2401: 'warning: tinybig 0.2.1 raises TypeError on every bilinear_interdependence_head / _layer / transformer (mask_zero keyword); rpnc compiles the evident intent (mask_zeros=True)',
+  ...COMPRESSION_CODES,
 } as const;
 
 class Ctx {
@@ -438,7 +441,11 @@ function headOptions(ctx: Ctx, v: Component): Opts | undefined {
       const exp = mk('expansion', 'bspline_expansion', { gridRange: o.gridRange, t: o.t, d: o.d });
       const rec = o.withLorr ? mk('reconciliation', 'lorr_reconciliation', { r: o.r, enableBias: o.enableBias }) : mk('reconciliation', 'identity_reconciliation', { enableBias: o.enableBias });
       const rem = mk('remainder', 'linear_remainder', { requireParameters: true, enableBias: false, activationFunctions: [mk('processing', 'SiLU', {})] });
-      return { m: o.m, n: o.n, channelNum: o.channelNum, dataTransformation: exp, parameterFabrication: rec, remainder: rem };
+      // kan_head's output list: [BatchNorm1d(n)] if with_batch_norm, then [Softmax(dim=−1)] if with_softmax (kan_layer leaves both off)
+      const out: Component[] = [];
+      if (o.withBatchNorm) out.push(mk('processing', 'BatchNorm1d', { numFeatures: o.n, eps: 1e-5, momentum: 0.1, affine: true, trackRunningStats: true }));
+      if (o.withSoftmax) out.push(mk('processing', 'Softmax', { dim: -1 }));
+      return { m: o.m, n: o.n, channelNum: o.channelNum, dataTransformation: exp, parameterFabrication: rec, remainder: rem, outputProcessFunctions: out };
     }
     case 'svm_head': {
       const rbf = { baseRange: o.baseRange, numInterval: o.numInterval, epsilon: o.epsilon };
@@ -495,7 +502,7 @@ function buildHead(ctx: Ctx, v: Component, prefix: string, where: { standalone: 
     instanceInterdependence = buildInterdependence(ctx, o.instanceInterdependence as Component, m, prefix, 'instance');
     if (!instanceInterdependence) return undefined;
   }
-  const rows = headRows(ctx, attributeInterdependence, instanceInterdependence);
+  let rows = headRows(ctx, attributeInterdependence, instanceInterdependence);
   if (rows === null) return undefined;
   // κ sees Xa = X0·A (width m'); the remainder still sees X0 (width m).
   const expansion = buildExpansion(ctx, expComp, attributeInterdependence?.mPrime ?? m, `${prefix}data_transformation.`);
@@ -503,6 +510,11 @@ function buildHead(ctx: Ctx, v: Component, prefix: string, where: { standalone: 
   const D = expansion.D;
   if (instanceInterdependence?.data && instanceInterdependence.axis !== 'instance' && D !== m) {
     return void ctx.error('RPN2151', `${instanceInterdependence.type} of the attribute type in the instanceInterdependence slot multiplies κ(x) (width D = ${D}) by its m×m matrix (m = ${m}): tinybig runs this only when D = m`, instanceInterdependence.source, 'interdependenceType', "set interdependenceType: 'instance', move it to attributeInterdependence, or use an expansion with D = m");
+  }
+  const expBatch = expansionBatch(expansion); // linear_compression(pre_C): a b×b row mix ties the head to batch b
+  if (expBatch !== undefined) {
+    if (rows && rows.rowsOut !== expBatch) return void ctx.error('RPN2111', `${expComp.type}'s pre_C mixes b = ${expBatch} rows, but it sees ${rows.rowsOut} rows`, expComp, 'preC');
+    rows ??= { batch: expBatch, rowsOut: expBatch, changedBy: undefined as unknown as InterdependenceSpec };
   }
 
   let reconciliation: ReconciliationSpec | undefined;
@@ -597,7 +609,8 @@ function withBatch(ctx: Ctx, spec: ModelSpec): ModelSpec | undefined {
     for (let j = 0; j < layer.heads.length; j++) {
       const h = layer.heads[j];
       if (h.batch === undefined) continue;
-      const ii = (h.attributeInterdependence?.b !== undefined && (h.attributeInterdependence.axis === 'instance' || h.attributeInterdependence.data) ? h.attributeInterdependence : h.instanceInterdependence)!;
+      // what fixes the batch: an instance interdependence, or a compression with a b×b constant (linear_compression's pre_C)
+      const ii = (h.attributeInterdependence?.b !== undefined && (h.attributeInterdependence.axis === 'instance' || h.attributeInterdependence.data) ? h.attributeInterdependence : h.instanceInterdependence) ?? { type: h.expansion.type, source: h.expansion.source };
       if (rows === undefined) {
         rows = input = h.batch;
         fixedBy = `${where(j)}'s ${ii.type} (b = ${h.batch})`;
@@ -647,6 +660,10 @@ function buildInterdependence(ctx: Ctx, v: Component, m: number, headPrefix: str
     return void ctx.error('RPN2109', `interdependenceType '${kind}' is refused by tinybig's interdependence (its setter accepts ${[...INSTANCE_TYPES, ...ATTRIBUTE_TYPES].join(', ')})`, v, 'interdependenceType', kind === 'row' ? "use interdependenceType: 'instance'" : "use interdependenceType: 'attribute'");
   }
   if (DATA_INTERDEPENDENCES.has(v.type)) return buildDataInterdependence(dataHelpers(ctx), v, m, headPrefix, slot);
+  if (/^(cylinder|sphere)_patch_(padding_|aggregation_)?based_geometric_interdependence$/.test(v.type)) {
+    return void ctx.error('RPN2173', `${v.type} cannot be constructed in tinybig: its constructor passes r= to ${v.type.split('_')[0]}(), which requires p_r (TypeError; passing p_r= instead fails on the missing r)`, v, undefined, `use geometricInterdependence({ patch: ${v.type.split('_')[0]}({ pR: … }), … }) (same math, built the way tinybig can)`);
+  }
+  if (Object.hasOwn(GEOMETRIC_INTERDEPENDENCE_CLASSES, v.type)) return buildGeometricInterdependence(ctx, v, m, headPrefix, slot, INSTANCE_TYPES.includes(kind));
   if (!INTERDEPENDENCE_RECON[v.type] && !CONSTANT_INTERDEPENDENCES.includes(v.type)) {
     return void ctx.error('RPN2002', `interdependence '${v.type}' is not supported yet (supported: the data-independent ones, the kernels, the bilinear family, hybrid and parameterized_rpn interdependence)`, v);
   }
@@ -721,6 +738,41 @@ function buildTopological(ctx: Ctx, v: Component, m: number, headPrefix: string,
   return spec;
 }
 
+/**
+ * geometric_interdependence and its cuboid subclasses (spec rpn2-compression-geometric §5): attribute type = a gather of
+ * each row's patches (padding, m' = C·P·S) or a patch sum (aggregation, m' = m); instance type = the same over the
+ * rows of the batch (b = N, one universe; b' = P·S or N).
+ */
+function buildGeometricInterdependence(ctx: Ctx, v: Component, m: number, headPrefix: string, slot: 'attribute' | 'instance', instance: boolean): InterdependenceSpec | undefined {
+  const o = v.options as Opts;
+  for (const k of ['preprocessFunctions', 'postprocessFunctions']) {
+    if (list(o[k]).length) return void ctx.error('RPN2002', `${v.type}: ${k} of a geometric interdependence act on its matrix A in tinybig (postprocess) or are never called (preprocess); rpnc does not compile them`, v, k, `remove ${k}`);
+  }
+  let geometric: ReturnType<typeof geometricInterdependence>;
+  try {
+    geometric = geometricInterdependence(v.type, o);
+  } catch (e) {
+    if (e instanceof GeometryError) return void ctx.error('RPN2109', `${v.type}: ${e.message}`, v, e.option, e.hint);
+    throw e;
+  }
+  const g = geometric.grid;
+  g.matrixKey = `${slot}_interdependence.A`;
+  const width = geometric.mode === 'padding' ? g.P * g.S : g.N;
+  if (geometric.mode === 'aggregation' && ctx.tooLarge(tensorTooLarge(`${v.type}: the aggregation matrix A = N × N = ${g.N} × ${g.N}`, g.N * g.N, ctx.limits, 'use a smaller grid, or the padding mode', 'interdependenceMatrixMode'), v)) return undefined;
+  if (instance) {
+    if (g.inChannels !== 1) return void ctx.error('RPN2109', `${v.type} of an instance type lays the grid over the batch and supports one universe only (tinybig asserts), got ${g.inChannels}`, v, o.grid ? 'grid' : 'channelNum', 'use one universe');
+    return { type: v.type, options: o, m, mPrime: m, l: 0, axis: 'instance', b: g.N, bPrime: width, geometric, source: v };
+  }
+  if (slot === 'instance') {
+    return void ctx.error('RPN2109', `${v.type} in the instanceInterdependence slot needs interdependenceType: 'instance' (an attribute-type geometric interdependence there fails tinybig's assertion)`, v, 'interdependenceType', "set interdependenceType: 'instance', or move it to attributeInterdependence");
+  }
+  if (m !== g.inChannels * g.N) {
+    return void ctx.error('RPN2109', `${v.type} reads a grid of ${g.inChannels} × ${g.grid.join('×')} = ${g.inChannels * g.N} values, but the head's input has m = ${m} features`, v, undefined, 'make the grid match the head input width');
+  }
+  if (ctx.tooLarge(tensorTooLarge(`${v.type}: m' = C·P·S = ${g.inChannels * width}`, g.inChannels * width, ctx.limits, 'use a coarser packing or a smaller patch', 'packingStrategy'), v)) return undefined;
+  return { type: v.type, options: o, m, mPrime: geometric.mode === 'padding' ? g.inChannels * width : m, l: 0, geometric, source: v };
+}
+
 /** An instance-type interdependence: A' ∈ R^{b×b'} (fabricated with n = b, D = b'), parameter `w_<slot>_interdependence` (C, l). */
 function buildInstanceInterdependence(ctx: Ctx, v: Component, m: number, headPrefix: string, slot: 'attribute' | 'instance'): InterdependenceSpec | undefined {
   const o = v.options as Opts;
@@ -763,19 +815,29 @@ function buildExpansion(ctx: Ctx, v: Component, m: number, prefix: string): Expa
   if (!pre) return undefined;
   let D: number | undefined;
   const children: ExpansionSpec[] = [];
-  if (v.type === 'nested_expansion' || v.type === 'extended_expansion') {
+  let grid: ExpansionSpec['grid'];
+  if (['nested_expansion', 'extended_expansion', 'nested_compression', 'extended_compression'].includes(v.type)) {
     const comps = o.compositionFunctions as Component[];
     if (!comps.length) return void ctx.error('RPN2109', `${v.type} needs at least one composition function`, v, 'compositionFunctions');
     let width = m;
     D = 0;
     for (let i = 0; i < comps.length; i++) {
-      const child = buildExpansion(ctx, comps[i], v.type === 'nested_expansion' ? width : m, `${prefix}composition_functions.${i}.`);
+      const nested = v.type.startsWith('nested_');
+      const child = buildExpansion(ctx, comps[i], nested ? width : m, `${prefix}composition_functions.${i}.`);
       if (!child) return undefined;
       children.push(child);
-      if (v.type === 'nested_expansion') width = child.D;
+      if (nested) width = child.D;
       else D += child.D;
     }
-    if (v.type === 'nested_expansion') D = width;
+    if (v.type.startsWith('nested_')) D = width;
+  } else if (isCompressionFamily(v.type)) {
+    // compressions and standalone geometric expansions (compiler/spec/compression.ts)
+    const cw = compressionWidth(v, m);
+    if (!cw) return void ctx.error('RPN2002', `data transformation '${v.type}' is not supported yet`, v);
+    if ('code' in cw) return void ctx.error(cw.code, cw.message, v, cw.option, cw.hint);
+    D = cw.D;
+    grid = cw.grid;
+    if (grid && ctx.tooLarge(tensorTooLarge(`${v.type}: the patch gather reads C·P·S = ${grid.inChannels} · ${grid.P} · ${grid.S}`, grid.inChannels * grid.P * grid.S, ctx.limits, 'use a smaller grid or patch, or a coarser packing'), v)) return undefined;
   } else {
     if (v.type === 'combinatorial_expansion') {
       return void ctx.error('RPN2002', 'combinatorial_expansion is not supported: in tinybig its forward returns a Python list of tensors (the r-subsets), not a (batch, D) tensor, so it cannot be a head\'s data transformation', v, undefined, 'use combinatorialNormalExpansion({ d })');
@@ -791,7 +853,9 @@ function buildExpansion(ctx: Ctx, v: Component, m: number, prefix: string): Expa
   }
   const post = processList(ctx, o.postprocessFunctions, `${prefix}postprocess_functions`, D);
   if (!post) return undefined;
-  return { type: v.type, options: o, m, D, pre, post, children, prefix, source: v };
+  const spec: ExpansionSpec = { type: v.type, options: o, m, D, pre, post, children, prefix, source: v };
+  if (grid) spec.grid = grid;
+  return spec;
 }
 
 /** tinybig's discrete_wavelet / beta / ricker / dog constructor checks (they raise ValueError). */
@@ -853,7 +917,7 @@ const FUSION_TYPES = new Set([
   'mean_fusion', 'sum_fusion', 'max_fusion', 'min_fusion', 'prod_fusion', 'median_fusion', 'summation_fusion', 'average_fusion',
   'weighted_summation_fusion', 'concatenation_fusion', 'parameterized_concatenation_fusion', 'lowrank_parameterized_concatenation_fusion',
   'hm_parameterized_concatenation_fusion', 'lphm_parameterized_concatenation_fusion', 'dual_lphm_parameterized_concatenation_fusion',
-  'random_matrix_adaption_parameterized_concatenation_fusion',
+  'random_matrix_adaption_parameterized_concatenation_fusion', 'parameterized_weighted_summation_fusion',
 ]);
 const FUSION_RECON: Record<string, string> = {
   parameterized_concatenation_fusion: 'identity_reconciliation',
@@ -894,6 +958,11 @@ function buildFusion(ctx: Ctx, v: Component, inputDims: number[], paramKey: stri
   } else {
     if (inputDims.some((d) => d !== inputDims[0])) return void ctx.error('RPN2103', `${v.type} needs inputs of equal width, got [${inputDims.join(', ')}]`, v, undefined, 'use concatenation_fusion for inputs of different widths');
     n = inputDims[0];
+    if (v.type === 'parameterized_weighted_summation_fusion') {
+      // tinybig: w (1, len(dims)) but the forward asserts x.size(0) == w.size(0) == 1: only one input runs (y = w[0,0]·x)
+      if (inputDims.length > 1) return void ctx.error('RPN2173', `parameterized_weighted_summation_fusion of ${inputDims.length} inputs cannot run in tinybig: its parameter is (1, ${inputDims.length}) but its forward asserts that the number of inputs equals the parameter's first dimension (1), so every K > 1 raises AssertionError`, v, undefined, 'use weightedSummationFusion({ weights }) or a parameterized concatenation fusion; with one input it compiles (y = w[0,0]·x)');
+      l = 1;
+    }
     if (v.type === 'weighted_summation_fusion') {
       const w = o.weights as number[] | undefined;
       if (!w || w.length !== inputDims.length) return void ctx.error('RPN2108', `weighted_summation_fusion needs ${inputDims.length} weights`, v, 'weights', `give weights: [${inputDims.map(() => '…').join(', ')}]`);

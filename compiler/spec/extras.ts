@@ -10,6 +10,7 @@ import type { ExpansionSpec, FusionSpec, InterdependenceSpec, ModelSpec } from '
 import { checkGridExtras } from './grid.js';
 import { GRAPH_BILINEAR } from './topological.js';
 import { denseFloat32, topologyMatrix } from './topology.js';
+import { geometricMatrix } from './geometric.js';
 
 /** The fixed weight vector tinybig keeps on summation / average / weighted-summation fusions. */
 function fusionWeights(f: FusionSpec | undefined): { key: string; shape: number[]; values: number[] }[] {
@@ -33,6 +34,11 @@ export function derivedExtras(e: ExpansionSpec): { key: string; shape: number[];
     const c = rbfCentres(lo, hi, K);
     return [{ key: `${e.prefix}base`, shape: [K], values: c }];
   }
+  if (e.grid) {
+    // geometric expansion / compression: the padding matrix of its inner geometric_interdependence (N × P·S)
+    const A = geometricMatrix(e.grid, 'padding');
+    return [{ key: `${e.prefix}interdependence.A`, shape: [A.rows, A.cols], values: Array.from(A.data) }];
+  }
   return e.children.flatMap(derivedExtras);
 }
 
@@ -46,6 +52,11 @@ function interdependenceA(ai: InterdependenceSpec | undefined, headPrefix: strin
     return [{ key, shape: [t.size, t.size], get values() { return (A ??= denseFloat32(topologyMatrix(t))) as unknown as number[]; } }];
   }
   if (!ai || ai.l > 0 || ai.data) return []; // data-dependent A (issue 13): computed, or a frozen side-car read as such
+  if (ai.geometric) {
+    // tinybig caches the one-universe (normalised) patch matrix: N × P·S (padding) or N × N (aggregation)
+    const A = geometricMatrix(ai.geometric.grid, ai.geometric.mode, ai.geometric.normalization);
+    return [{ key: `${headPrefix}${slot}_interdependence.A`, shape: [A.rows, A.cols], values: Array.from(A.data, Math.fround) }];
+  }
   const [m, mPrime] = ai.axis === 'instance' ? [ai.b!, ai.bPrime!] : [ai.m, ai.mPrime];
   const o = ai.options;
   const at = (i: number, j: number): number => {

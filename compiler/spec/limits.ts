@@ -148,58 +148,21 @@ function patchTooLarge(o: Opts, prefix: string): TooLarge | undefined {
 
 // ---- expansion width D -------------------------------------------------------------------------
 
-/** m + m² + … + m^d without a loop of length d. */
-function powerSum(base: number, d: number): number {
-  if (base === 1) return d;
-  return (base * (base ** d - 1)) / (base - 1);
-}
-
 /**
- * The expansion width D when it is within the limit (then exactly sizes.ts's `expansionD`), or a
- * TooLarge naming the computed (or, for combinatorial expansions, the lower bound of the) size.
+ * The expansion width D (sizes.ts's `expansionD`, the one computation of it) when it is within the limit, or a TooLarge
+ * naming the computed (for combinatorial expansions: the lower bound of the) size and its formula.
  */
 export function expansionWidth(type: string, o: Opts, m: number, limits: SizeLimits): number | TooLarge | undefined {
   const max = limits.maxParams;
   const d = num(o.d) ?? 1;
-  let estimate: number;
+  const D = expansionD(type, { ...o, d, s: num(o.s) ?? 1, t: num(o.t) ?? 1 }, m, max);
+  if (D === undefined) return undefined;
   let formula = '';
-  switch (type) {
-    case 'taylor_expansion':
-      estimate = powerSum(m, d);
-      formula = ` = m + m² + … + m^d (m = ${formatCount(m)}, d = ${formatCount(d)})`;
-      break;
-    case 'harr_wavelet_expansion':
-    case 'beta_wavelet_expansion':
-    case 'shannon_wavelet_expansion':
-    case 'ricker_wavelet_expansion':
-    case 'dog_wavelet_expansion':
-    case 'meyer_wavelet_expansion': {
-      const W = m * (num(o.s) ?? 1) * (num(o.t) ?? 1);
-      estimate = powerSum(W, d);
-      formula = ` = W + W² + … + W^d with W = m·s·t = ${formatCount(W)}, d = ${formatCount(d)}`;
-      break;
-    }
-    case 'combinatorial_normal_expansion': {
-      // Σ_{r=1..d} C(m, r), stopping as soon as it passes the limit
-      let c = 1;
-      estimate = 0;
-      for (let r = 1; r <= Math.min(d, m) && estimate <= max; r++) {
-        c = (c * (m - r + 1)) / r;
-        estimate += c;
-      }
-      formula = ` = C(m,1) + … + C(m,d) (m = ${formatCount(m)}, d = ${formatCount(d)}${estimate > max ? '; summed until past the limit' : ''})`;
-      break;
-    }
-    default: {
-      const D = expansionD(type, o, m);
-      if (D === undefined) return undefined;
-      estimate = D;
-    }
-  }
-  const bad = tensorTooLarge(`${type} on m = ${formatCount(m)} has width D${formula}`, estimate, limits, 'lower the degree d (or the other size options) of the expansion, or the input width m', o.d !== undefined ? 'd' : undefined);
-  if (bad) return bad;
-  // power sums within the limit are exact in doubles; sizes.ts would loop d times for m = 1
-  return type === 'taylor_expansion' || type.endsWith('_wavelet_expansion') ? Math.round(estimate) : expansionD(type, o, m);
+  if (type === 'taylor_expansion') formula = ` = m + m² + … + m^d (m = ${formatCount(m)}, d = ${formatCount(d)})`;
+  else if (type.endsWith('_wavelet_expansion')) formula = ` = W + W² + … + W^d with W = m·s·t = ${formatCount(m * (num(o.s) ?? 1) * (num(o.t) ?? 1))}, d = ${formatCount(d)}`;
+  else if (type === 'combinatorial_normal_expansion') formula = ` = C(m,1) + … + C(m,d) (m = ${formatCount(m)}, d = ${formatCount(d)}${D > max ? '; summed until past the limit' : ''})`;
+  const bad = tensorTooLarge(`${type} on m = ${formatCount(m)} has width D${formula}`, D, limits, 'lower the degree d (or the other size options) of the expansion, or the input width m', o.d !== undefined ? 'd' : undefined);
+  return bad ?? D;
 }
 
 // ---- after building: every tensor of the spec, and the total ---------------------------------------

@@ -5,7 +5,7 @@
 import { fail } from '../diagnostics.js';
 import { getSpan } from '../spans.js';
 import { dataSideCars } from './data-interdependence.js';
-import type { FusionSpec, HeadSpec, ModelSpec, ProcessSpec, ReconciliationSpec } from './types.js';
+import type { ExpansionSpec, FusionSpec, HeadSpec, ModelSpec, ProcessSpec, ReconciliationSpec } from './types.js';
 
 /** The read side of a weights store (see compiler/weights/store.ts). */
 export interface WeightSource {
@@ -221,6 +221,16 @@ export function parameterManifest(spec: ModelSpec): { key: string; shape: number
         for (const mem of s?.data?.members ?? []) sideCars(mem.reconciliation);
         for (const t of dataSideCars(s)) add(t.key, t.shape, 'normal');
       }
+      // linear_compression's pre_C / post_C given as side-cars (plain tensor attributes in tinybig): N(0, 1) under --seed
+      const walk = (e: ExpansionSpec) => {
+        const o = e.options;
+        if (e.type === 'linear_compression' && (o.c === undefined || o.c === null)) {
+          if (o.preC === 'sidecar') add(`${e.prefix}pre_C`, [o.b as number, o.b as number], 'normal');
+          else if ((o.preC === undefined || o.preC === null) && o.postC === 'sidecar') add(`${e.prefix}post_C`, [e.m, e.m], 'normal');
+        }
+        e.children.forEach(walk);
+      };
+      walk(h.expansion);
     }
   }
   return out;

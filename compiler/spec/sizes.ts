@@ -9,19 +9,26 @@ export function fcf(k: number): number {
   return 1;
 }
 
-/** D = expansion width for input width m, for expansions without children. */
-export function expansionD(type: string, o: Record<string, unknown>, m: number): number | undefined {
+/** m + m² + … + m^d in closed form (exact in doubles below 2^53; rounded). */
+export function powerSum(base: number, d: number): number {
+  if (base === 1) return d;
+  return Math.round((base * (base ** d - 1)) / (base - 1));
+}
+
+/**
+ * D = expansion width for input width m, for expansions without children: the one place widths are computed
+ * (limits.ts's `expansionWidth` checks this value against the size limits). `cap`: the combinatorial sum stops once
+ * past it (a lower bound is enough to refuse a huge width without summing d terms).
+ */
+export function expansionD(type: string, o: Record<string, unknown>, m: number, cap = Infinity): number | undefined {
   const num = (k: string) => o[k] as number;
   switch (type) {
     case 'identity_expansion':
     case 'reciprocal_expansion':
     case 'linear_expansion':
       return m;
-    case 'taylor_expansion': {
-      let D = 0;
-      for (let k = 1; k <= num('d'); k++) D += m ** k;
-      return D;
-    }
+    case 'taylor_expansion':
+      return powerSum(m, num('d'));
     case 'fourier_expansion':
       return 2 * m * num('N');
     case 'hyperbolic_expansion':
@@ -63,7 +70,11 @@ export function expansionD(type: string, o: Record<string, unknown>, m: number):
       return m;
     case 'combinatorial_normal_expansion': {
       let D = 0;
-      for (let r = 1; r <= num('d'); r++) D += binomial(m, r);
+      let c = 1;
+      for (let r = 1; r <= Math.min(num('d'), m) && D <= cap; r++) {
+        c = (c * (m - r + 1)) / r;
+        D += Math.round(c);
+      }
       return D;
     }
     case 'harr_wavelet_expansion':
@@ -72,10 +83,7 @@ export function expansionD(type: string, o: Record<string, unknown>, m: number):
     case 'ricker_wavelet_expansion':
     case 'dog_wavelet_expansion':
     case 'meyer_wavelet_expansion': {
-      const W = m * num('s') * num('t');
-      let D = 0;
-      for (let k = 1; k <= num('d'); k++) D += W ** k;
-      return D;
+      return powerSum(m * num('s') * num('t'), num('d'));
     }
     default:
       return undefined;

@@ -27,6 +27,8 @@ export interface ExpansionSpec {
   children: ExpansionSpec[];
   /** e.g. `layers.0.heads.0.data_transformation.` */
   prefix: string;
+  /** Geometric expansions / compressions used on their own (compiler/spec/geometric.ts): the grid, patch and packing. */
+  grid?: import('./grid.js').GridSpec;
   source?: Component;
 }
 
@@ -109,6 +111,8 @@ export interface InterdependenceSpec {
   topology?: TopologySpec;
   /** Data-dependent functions (issue 13, spec rpn2-bilinear-kernel): A is computed from X0 at run time. */
   data?: DataInterdependenceSpec;
+  /** geometric_interdependence (compiler/spec/geometric.ts): grid, patch, packing, matrix mode and normalisation. */
+  geometric?: import('./geometric.js').GeometricInterdependence;
   source?: Component;
 }
 

@@ -7,12 +7,14 @@ import type { WeightSource } from '../../compiler/spec/params.js';
 import type { ExpansionSpec } from '../../compiler/spec/types.js';
 import { concatCols, map, zeros, type Mat } from './matrix.js';
 import { applyProcessList, sigmoid } from './processing.js';
+import { isCompressionFamily } from '../../compiler/spec/compression.js';
+import { compressCore } from './compression.js';
 
 const f32 = Math.fround;
 
 export function expand(e: ExpansionSpec, xIn: Mat, ws: WeightSource): Mat {
   const x = applyProcessList(e.pre, xIn, ws);
-  const out = expandCore(e, x, ws);
+  const out = isCompressionFamily(e.type) ? compressCore(e, x, ws) : expandCore(e, x, ws);
   if (out.cols !== e.D) throw new Error(`reference: ${e.type} produced ${out.cols} columns, spec says D = ${e.D}`);
   return applyProcessList(e.post, out, ws);
 }

@@ -27,6 +27,9 @@ function fuseCore(f: FusionSpec, xs: Mat[], w: Float32Array | undefined, extras:
       return elementwise(xs, (v) => v.reduce((a, b) => a + b, 0));
     case 'average_fusion': // weights 1/K
       return elementwise(xs, (v) => v.reduce((a, b) => a + b / K, 0));
+    case 'parameterized_weighted_summation_fusion': // tinybig runs one input only: y = w[0,0]·x
+      if (K !== 1 || !w) throw new Error('reference: parameterized_weighted_summation_fusion takes one input and its parameter');
+      return elementwise(xs, (v) => w[0] * v[0]);
     case 'weighted_summation_fusion': {
       const weights = f.options.weights as number[];
       return elementwise(xs, (v) => v.reduce((a, b, k) => a + weights[k] * b, 0));

@@ -12,6 +12,7 @@ import type { WeightSource } from '../../compiler/spec/params.js';
 import { applyDataInterdependence } from './bilinear.js';
 import { matmul, zeros, type Mat } from './matrix.js';
 import { fabricate } from './reconciliation.js';
+import { geometricAttribute, geometricInstance } from './geometric.js';
 
 /** A (m×m', or b×b' for the instance axis) for one channel; `w` is that channel's row of w_attribute_interdependence / w_instance_interdependence. */
 export function interdependenceMatrix(ai: InterdependenceSpec, w: ArrayLike<number> | undefined): Mat {
@@ -63,6 +64,7 @@ export function interdependenceMatrix(ai: InterdependenceSpec, w: ArrayLike<numb
 export function attributeInterdependence(ai: InterdependenceSpec, x0: Mat, w: ArrayLike<number> | undefined, ws?: WeightSource): Mat {
   if (ai.data) return applyDataInterdependence(ai, x0, x0, w, ws!); // A from X0 at run time (issue 13)
   if (ai.axis === 'instance') return instanceInterdependence(ai, x0, w);
+  if (ai.geometric) return geometricAttribute(ai.geometric, x0);
   if (x0.cols !== ai.m) throw new Error(`reference: ${ai.type} expects ${ai.m} features, got ${x0.cols}`);
   return matmul(x0, interdependenceMatrix(ai, w));
 }
@@ -70,6 +72,7 @@ export function attributeInterdependence(ai: InterdependenceSpec, x0: Mat, w: Ar
 /** Instance axis: out[i][j] = Σ_r A'[r][i]·data[r][j], b rows → b' rows. */
 export function instanceInterdependence(ii: InterdependenceSpec, data: Mat, w: ArrayLike<number> | undefined, x0?: Mat, ws?: WeightSource): Mat {
   if (ii.data) return applyDataInterdependence(ii, x0!, data, w, ws!); // A from X0, not from κ (issue 13)
+  if (ii.geometric) return geometricInstance(ii.geometric, data);
   const b = ii.b!;
   const bPrime = ii.bPrime!;
   if (data.rows !== b) throw new Error(`reference: ${ii.type} mixes a batch of exactly b = ${b} rows, got ${data.rows}`);

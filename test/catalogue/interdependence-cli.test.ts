@@ -4,13 +4,13 @@
  * random input and refuses another --batch (usage, exit 2), `run` refuses an input with other rows (RPN5003,
  * exit 3, naming b) and writes nothing; with b rows it gives b' rows equal to the reference interpreter.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSpec, loadWeights } from '../../compiler/compile.js';
 import { runReference } from '../../runtime/reference/index.js';
+import { runRpnc } from '../helpers/rpnc.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(root, 'dist/cli/main.js');
@@ -20,9 +20,9 @@ const weights = path.join(root, 'fixtures/golden', c, 'weights.safetensors');
 let tmp: string;
 
 function rpnc(...args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: tmp, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = runRpnc(tmp, args);
   expect(r.stderr).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/); // no stack trace
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return r;
 }
 
 beforeAll(() => {

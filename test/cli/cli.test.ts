@@ -3,12 +3,12 @@
  * and the bad inputs of the foundation issue, each with its message, location, exit code and no
  * output file left behind.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeSafetensors } from '../../compiler/weights/safetensors.js';
+import { runRpnc } from '../helpers/rpnc.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(root, 'dist/cli/main.js');
@@ -16,10 +16,7 @@ const models = path.join(root, 'test/cli/models');
 const golden = (c: string, f: string) => path.join(root, 'fixtures/golden', c, f);
 let tmp: string;
 
-function rpnc(...args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: tmp, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', RPNC_PWNED_FILE: path.join(tmp, 'pwned') } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const rpnc = (...args: string[]) => runRpnc(tmp, args, { RPNC_PWNED_FILE: path.join(tmp, 'pwned') });
 function noStackTrace(stderr: string) {
   expect(stderr).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);
 }

@@ -1,22 +1,19 @@
 /**
  * `rpnc init`: a starter model that builds and checks, a HOWTO.md, no overwriting without --force.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { starterModel } from '../../cli/init.js';
 import { compile } from '../../index.js';
+import { runRpnc } from '../helpers/rpnc.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(root, 'dist/cli/main.js');
 let tmp: string;
 
-function rpnc(args: string[], cwd = tmp) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const rpnc = (args: string[], cwd = tmp) => runRpnc(cwd, args);
 
 beforeAll(() => {
   if (!fs.existsSync(cli)) throw new Error('dist/cli/main.js is missing: run `npm run build` first');

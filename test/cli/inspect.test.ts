@@ -4,7 +4,6 @@
  * histogram against the emitted ONNX decoded independently; `--dot` as a digraph; `--json`; .onnx files
  * from rpnc and from torch.onnx.export.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,6 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSpec, loadWeights } from '../../compiler/compile.js';
 import { inspectModel, inspectOnnx } from '../../compiler/inspect.js';
 import { parameterManifest } from '../../compiler/spec/params.js';
+import { runRpnc } from '../helpers/rpnc.js';
 
 const { onnx } = onnxProto;
 const root = path.resolve(import.meta.dirname, '../..');
@@ -22,10 +22,7 @@ const weights = (c: string) => path.join(root, 'fixtures/golden', c, 'weights.sa
 const torchOnnx = path.join(root, 'fixtures/onnx/p_taylor_torch_export.onnx');
 let tmp: string;
 
-function rpnc(...args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: tmp, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const rpnc = (...args: string[]) => runRpnc(tmp, args);
 interface Head {
   m: number;
   D: number;

@@ -10,8 +10,8 @@ import * as dsl from '../../compiler/dsl/index.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const doc = fs.readFileSync(path.join(root, 'docs/tinybig-mapping.md'), 'utf8');
-// exported helpers of the DSL that are not factories (`sized` is grid.ts's size helper)
-const NOT_FACTORIES = new Set(['make', 'camel', 'isComponent', 'DslError', 'is', 'required', 'sized']);
+// exported helpers of the DSL that are not factories 
+const NOT_FACTORIES = new Set(['make', 'camel', 'isComponent', 'DslError', 'is', 'required']);
 const REGENERATE = 'run `npm run build && npm run docs` to regenerate docs/tinybig-mapping.md';
 
 /** Table rows: tinybig class -> { factory, parameter -> option }. */
@@ -47,6 +47,11 @@ function tinybigClass(name: string, f: (o: unknown) => { kind: string; type: str
       const c = f(opts);
       return c.kind === 'processing' && c.type !== 'exp' ? `torch.nn.${c.type}` : c.type;
     } catch (e) {
+      const one = /option '(\w+)' of \w+\(\) must be one of '([^']+)'/.exec((e as Error).message);
+      if (one) {
+        opts[one[1]] = one[2];
+        continue;
+      }
       const m = /needs option '(\w+)'/.exec((e as Error).message);
       if (!m) throw new Error(`${name}: ${(e as Error).message}`);
       opts[m[1]] = ['heads', 'layers', 'dims', 'channelNums', 'fcDims', 'compositionFunctions', 'nodes', 'links'].includes(m[1]) ? [] : 1;

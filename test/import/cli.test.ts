@@ -2,20 +2,17 @@
  * `rpnc import` end to end (the built dist/cli/main.js): the output file, its default name, that it
  * builds, and bad inputs with their code, location, exit code and no output file left behind.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runRpnc } from '../helpers/rpnc.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(root, 'dist/cli/main.js');
 let tmp: string;
 
-function rpnc(...args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: tmp, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const rpnc = (...args: string[]) => runRpnc(tmp, args);
 
 beforeAll(() => {
   if (!fs.existsSync(cli)) throw new Error('dist/cli/main.js is missing: run `npm run build` first');

@@ -1,19 +1,16 @@
 /** `rpnc build` / `rpnc check` with --no-opt, --optimize, --batch-hint (needs `npx tsc -p .`: runs dist/cli/main.js). */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runRpnc } from '../helpers/rpnc.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(root, 'dist/cli/main.js');
 const model = path.join(import.meta.dirname, 'models/lorr_wide.ts');
 let tmp = '';
 
-function rpnc(...args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: tmp, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const rpnc = (...args: string[]) => runRpnc(tmp, args);
 
 beforeAll(() => {
   if (!fs.existsSync(cli)) throw new Error('dist/cli/main.js is missing: run `npx tsc -p .` first');

@@ -2,11 +2,11 @@
  * The pass options of the command line (built dist/cli/main.js): `--passes`, `--disable-pass`,
  * `build --emit ir --after PASS`, and RPN4005 for an unknown pass name as a usage error (exit 2).
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runRpnc } from '../../helpers/rpnc.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const cli = path.join(root, 'dist/cli/main.js');
@@ -15,10 +15,7 @@ const weights = path.join(root, 'fixtures/golden/b_width2_mean_fusion/weights.sa
 const io = path.join(root, 'fixtures/golden/b_width2_mean_fusion/io.safetensors');
 let tmp: string;
 
-function rpnc(...args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: tmp, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const rpnc = (...args: string[]) => runRpnc(tmp, args);
 const ops = (ir: string): string[] => [...ir.matchAll(/ = ([A-Z][A-Za-z]*)\(/g)].map((m) => m[1]);
 
 beforeAll(() => {

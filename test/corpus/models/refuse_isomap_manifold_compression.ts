@@ -1,0 +1,4 @@
+// expect: exit=1 code=RPN2172 at=4:98
+// isomap_manifold_compression: a compression class tinybig cannot evaluate deterministically / statelessly; rpnc refuses it at the factory call.
+import { rpn, layer, head, isomapManifoldCompression, identityReconciliation, zeroRemainder } from 'rpnc';
+export default rpn({ layers: [layer({ m: 6, n: 3, heads: [head({ m: 6, n: 3, dataTransformation: isomapManifoldCompression({ D: 3, nNeighbors: 1 }), parameterFabrication: identityReconciliation(), remainder: zeroRemainder() })] })] });

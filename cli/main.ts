@@ -10,6 +10,7 @@ import { registerInspect } from './inspect.js';
 import { reportAndExit, setJsonOutput } from './report.js';
 import { registerInit } from './init.js';
 import { registerImport } from './import.js';
+import { registerProfile } from './profile.js';
 import { configureTerminal } from './terminal.js';
 import { onTempFile, removeTempFiles } from '../compiler/weights/atomic.js';
 import { PASS_NAMES } from '../ir/passes/index.js';
@@ -116,10 +117,11 @@ Examples:
 registerInspect(program);
 registerInit(program);
 registerImport(program);
+registerProfile(program);
 
 // `--json` on build, check and inspect: one JSON document on stdout, also for usage errors (docs/cli.md)
 const argv = process.argv.slice(2);
-setJsonOutput(argv.includes('--json') && ['build', 'check', 'inspect'].includes(argv.find((a) => !a.startsWith('-')) ?? ''));
+setJsonOutput(argv.includes('--json') && ['build', 'check', 'inspect', 'profile'].includes(argv.find((a) => !a.startsWith('-')) ?? ''));
 
 // SIGINT/SIGTERM while an output is being written: remove the temporary file, exit 130/143. Armed at the
 // first write only, so that a signal during the (synchronous) compilation still stops it at once.

@@ -62,7 +62,7 @@ export function exitCodeFor(diags: Diagnostic[]): number {
   for (const d of diags) {
     if (d.severity !== 'error') continue;
     const phase = Number(d.code.slice(3, 4));
-    const c = phase >= 4 && phase <= 5 ? 3 : phase === 6 ? 2 : 1;
+    const c = (phase >= 4 && phase <= 5) || phase === 7 ? 3 : phase === 6 ? 2 : 1;
     code = Math.max(code, c);
   }
   return code;

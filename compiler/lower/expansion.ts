@@ -13,9 +13,11 @@ import type { ExpansionSpec } from '../spec/types.js';
 import { lowerProcessList } from './processing.js';
 
 export function lowerExpansion(b: GraphBuilder, x: Value, e: ExpansionSpec, ws: WeightSource): Value {
-  x = lowerProcessList(b, x, e.pre, ws);
-  const y = lowerCore(b, x, e, ws);
-  return lowerProcessList(b, y, e.post, ws);
+  return b.scoped(`expansion[${e.type}]`, () => {
+    x = lowerProcessList(b, x, e.pre, ws);
+    const y = lowerCore(b, x, e, ws);
+    return lowerProcessList(b, y, e.post, ws);
+  });
 }
 
 function lowerCore(b: GraphBuilder, x: Value, e: ExpansionSpec, ws: WeightSource): Value {

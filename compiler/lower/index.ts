@@ -28,10 +28,11 @@ export interface LowerOptions {
 export function lowerModel(spec: ModelSpec, ws: WeightSource, opts: LowerOptions = {}): Graph {
   const b = new GraphBuilder();
   let x: Value = b.input(INPUT_NAME, [spec.batch ?? 'batch', spec.m]); // an instance interdependence fixes the batch
-  for (const layer of spec.layers) {
-    const heads = layer.heads.map((h) => (h.grid ? lowerGridHead(b, x, h, ws) : lowerHead(b, x, h, ws, opts)));
+  // node names: layers.<i>/heads.<j>/<component>[<type>]/Op_N (Graph.scope; rpnc profile, check --intermediates)
+  spec.layers.forEach((layer, li) => b.scoped(`layers.${li}`, () => {
+    const heads = layer.heads.map((h, hi) => b.scoped(`heads.${hi}`, () => (h.grid ? lowerGridHead(b, x, h, ws) : lowerHead(b, x, h, ws, opts))));
     x = layer.headFusion ? lowerFusion(b, heads, layer.headFusion, fusionParam(layer.headFusion, ws), ws) : heads[0];
-  }
+  }));
   b.output(x, OUTPUT_NAME);
   return b.graph;
 }

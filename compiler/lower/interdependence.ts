@@ -47,10 +47,10 @@ export function lowerInterdependenceMatrix(b: GraphBuilder, ai: InterdependenceS
 /** Attribute axis: Xa = X0·A (batch, m) → (batch, m'). Instance axis (in the attribute slot): A'ᵀ·X0 (b, m) → (b', m). */
 export function lowerAttributeInterdependence(b: GraphBuilder, x0: Value, ai: InterdependenceSpec, w: Float32Array | undefined, name: string): Value {
   if (ai.axis === 'instance') return lowerInstanceInterdependence(b, x0, ai, w, name);
-  return b.matmul(x0, lowerInterdependenceMatrix(b, ai, w, name));
+  return b.scoped(`interdependence[${ai.type}]`, () => b.matmul(x0, lowerInterdependenceMatrix(b, ai, w, name)));
 }
 
 /** Instance axis: A'ᵀ·data, (b, k) → (b', k): mixes the rows of the batch (data = K_c in the instance slot). */
 export function lowerInstanceInterdependence(b: GraphBuilder, data: Value, ii: InterdependenceSpec, w: Float32Array | undefined, name: string): Value {
-  return b.matmul(b.transpose(lowerInterdependenceMatrix(b, ii, w, name), [1, 0]), data);
+  return b.scoped(`interdependence[${ii.type}]`, () => b.matmul(b.transpose(lowerInterdependenceMatrix(b, ii, w, name), [1, 0]), data));
 }

@@ -106,9 +106,11 @@ program
   .addOption(new Option('--ep <provider>', 'execution provider').choices(['cpu', 'cuda', 'auto']).default('cpu'))
   .option('--device-id <n>', 'CUDA device id', '0')
   .option('--json', 'one JSON document on stdout: { ok, comparisons, diagnostics } (docs/cli.md)')
+  .option('--intermediates', "also compare every layer's, head's and expansion's output with the reference and name the first that differs (RPN7102)")
   .addHelpText('after', `
 Examples:
   rpnc check model.ts -w weights.safetensors --golden io.safetensors
+  rpnc check model.ts --intermediates              # per layer / head / expansion: where the numbers part
   rpnc check model.ts --seed 3 --batch 8
   rpnc check model.ts --precision fp16 --ep cuda   # float16 model, tolerances 2e-2 + 2e-2·|b|
   rpnc check model.ts --json                       # comparisons as JSON on stdout`)

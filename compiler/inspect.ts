@@ -15,7 +15,7 @@ import type { Dim, Graph, Node } from '../ir/graph.js';
 import { tensorBytes } from '../ir/tensor.js';
 import { compileSpec, loadSpec, loadWeights, strategyOf, type CompileOptions } from './compile.js';
 import { fail, type Diagnostic } from './diagnostics.js';
-import { fabricationPlan } from './lower/cost.js';
+import { expansionForm, fabricationPlan } from './lower/cost.js';
 import { parameterManifest } from './spec/params.js';
 import type { FusionSpec, HeadSpec, ModelSpec, ProcessSpec } from './spec/types.js';
 import { mergeWeightFiles } from './weights/safetensors.js';
@@ -58,6 +58,8 @@ export interface HeadReport {
   flopsPerSample: number;
   /** Fabrication form: 'dense', a factored form ('lorr-factored', …), or 'none'. */
   form: string;
+  /** How the expansion is lowered when it has more than one form (cost.ts expansionForm: 'bspline-cardinal', 'bspline-recursive'), else 'direct'. */
+  expansionForm: string;
 }
 
 /** One layer in an `InspectReport`. */
@@ -204,6 +206,7 @@ export function describeLayers(
         paramsAfter: stored + bias + rem + aiAfter + cf.after + norm,
         flopsPerSample: fabFlops + (h.remainder.weight ? 2 * h.n * h.m : 0) + 2 * aiAfter + cf.flops,
         form,
+        expansionForm: expansionForm(h.expansion, strategyOf(spec, opts)),
       };
     });
     const hf = fusionSizes(layer.headFusion);

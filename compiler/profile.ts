@@ -111,7 +111,7 @@ export function componentOf(nodeName: string): { key: string; layer: number | nu
       break;
     }
   }
-  if (layer === null) return { key: 'model', layer: null, head: null, component: 'model', detail: '' };
+  if (layer === null) return { key: 'model', layer: null, head: null, component: 'model', detail: 'graph output, nodes ONNX Runtime inserted' };
   if (!component) component = head === null ? 'layer' : 'head';
   return { key: keySegs.join('/'), layer, head, component, detail };
 }
@@ -157,6 +157,55 @@ function onnxFlops(bytes: Uint8Array, batch: number): Map<string, number> {
     out.set(n.name ?? '', 2 * batch * K * N);
   }
   return out;
+}
+
+/**
+ * Node name → the name whose scope it is attributed to. A node without a scope (made by an rpnc pass, e.g.
+ * an Add of linear-fusion-folding) takes the scope of the nearest producer of its inputs that has one; a
+ * node ONNX Runtime made (NCHWc convolution `layers.0.heads.0.conv_nchwc`, layout reorders) is looked up by
+ * its name or by the value it is named after, with ORT's suffixes cut one at a time.
+ */
+function scopeResolver(bytes: Uint8Array): (name: string) => string {
+  let m: onnxProto.onnx.ModelProto | undefined;
+  try {
+    m = onnx.ModelProto.decode(bytes);
+  } catch {
+    m = undefined;
+  }
+  const nodes = new Map<string, onnxProto.onnx.INodeProto>();
+  const producer = new Map<string, string>();
+  for (const n of m?.graph?.node ?? []) {
+    nodes.set(n.name ?? '', n);
+    for (const o of n.output ?? []) producer.set(o, n.name ?? '');
+  }
+  const memo = new Map<string, string>();
+  const viaInputs = (name: string, depth: number): string => {
+    if (componentOf(name).layer !== null || depth > 64) return name;
+    const hit = memo.get(name);
+    if (hit !== undefined) return hit;
+    memo.set(name, name);
+    let out = name;
+    for (const i of nodes.get(name)?.input ?? []) {
+      const p = producer.get(i);
+      if (p === undefined) continue;
+      const r = viaInputs(p, depth + 1);
+      if (componentOf(r).layer !== null) {
+        out = r;
+        break;
+      }
+    }
+    memo.set(name, out);
+    return out;
+  };
+  return (name: string): string => {
+    if (componentOf(name).layer !== null) return name;
+    for (let cut = name; cut; cut = cut.replace(/[_/][^_/]*$/, '')) {
+      const n = nodes.has(cut) ? cut : producer.get(cut);
+      if (n !== undefined) return viaInputs(n, 0);
+      if (!/[_/]/.test(cut)) break;
+    }
+    return name;
+  };
 }
 
 /** The newest file in `dir` whose name starts with `base` (ORT appends the date to the prefix). */
@@ -213,9 +262,10 @@ export async function profileModel(onnxBytes: Uint8Array, opts: ProfileOptions =
   const flopsOf = opts.graph ? irFlops(opts.graph, rows) : onnxFlops(onnxBytes, rows);
   const groups = new Map<string, ProfileRow & { opMs: Map<string, number> }>();
   const perNode = new Map<string, { op: string; us: number }>();
+  const resolve = scopeResolver(onnxBytes);
   for (const e of kernels) {
     const node = e.name!.slice(0, -'_kernel_time'.length).replace(/\/$/, '');
-    const c = componentOf(node);
+    const c = componentOf(resolve(node));
     const op = e.args?.op_name ?? '?';
     let g = groups.get(c.key);
     if (!g) groups.set(c.key, (g = { ...c, ms: 0, share: 0, kernels: 0, ops: [], flops: 0, gflops: null, opMs: new Map() }));
@@ -228,7 +278,7 @@ export async function profileModel(onnxBytes: Uint8Array, opts: ProfileOptions =
   }
   // FLOPs by component from the model's own nodes (ORT's fusions keep the component in the name)
   for (const [name, f] of flopsOf) {
-    const c = componentOf(name);
+    const c = componentOf(resolve(name));
     const g = groups.get(c.key);
     if (g) g.flops += f;
   }

@@ -310,7 +310,11 @@ export function reshapeDims(inShape: readonly Dim[], target: readonly number[]):
   const split = (ds: readonly Dim[]) => {
     let n = 1;
     const syms: string[] = [];
-    for (const d of ds) typeof d === 'number' ? (n *= d) : syms.push(d);
+    // a composite symbol made here ('batch*784') counts as its factors, so it can be reshaped back
+    for (const d of ds) {
+      if (typeof d === 'number') n *= d;
+      else for (const f of d.split('*')) /^\d+$/.test(f) ? (n *= Number(f)) : syms.push(f);
+    }
     return { n, syms };
   };
   const inn = split(inShape);

@@ -10,6 +10,8 @@ import { lowerFusion } from './fusion.js';
 import { lowerHead } from './head.js';
 import { lowerGridHead } from './grid.js';
 
+import { setLowerOptions } from './cost.js';
+
 export { fabricationPlan, type FabricationChoice } from './cost.js';
 
 export const INPUT_NAME = 'x';
@@ -27,6 +29,7 @@ export interface LowerOptions {
 
 export function lowerModel(spec: ModelSpec, ws: WeightSource, opts: LowerOptions = {}): Graph {
   const b = new GraphBuilder();
+  setLowerOptions(b, opts); // expansion forms (cost.ts expansionForm)
   let x: Value = b.input(INPUT_NAME, [spec.batch ?? 'batch', spec.m]); // an instance interdependence fixes the batch
   // node names: layers.<i>/heads.<j>/<component>[<type>]/Op_N (Graph.scope; rpnc profile, check --intermediates)
   spec.layers.forEach((layer, li) => b.scoped(`layers.${li}`, () => {

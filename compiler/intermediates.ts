@@ -142,7 +142,7 @@ export async function compareIntermediates(spec: ModelSpec, ws: WeightSource, gr
   const out: StageComparison[] = stages.map((st, i) => {
     const e = exposed[i];
     const base = { stage: st.stage, layer: st.layer, head: st.head, kind: st.kind, shape: [st.ref.rows, st.ref.cols] };
-    if (!e) return { ...base, value: null, node: null, maxAbs: 0, maxRel: 0, ok: true, skipped: 'not a value of its own in the optimised graph (no op of its own, folded, or merged by a pass such as linear-fusion-folding or head-dedupe)' };
+    if (!e) return { ...base, value: null, node: null, maxAbs: 0, maxRel: 0, ok: true, skipped: 'not a value of its own in the optimised graph (no op of its own, folded, or merged by a pass such as linear-fusion-folding, head-dedupe or quadratic-form)' };
     const t = res[e.value.name];
     if (!t || t.dims.length !== 2 || t.dims[0] !== st.ref.rows || t.dims[1] !== st.ref.cols) {
       return { ...base, value: e.value.name, node: e.node, maxAbs: 0, maxRel: 0, ok: true, skipped: `ONNX Runtime's value has shape [${t ? t.dims.join(', ') : '?'}]` };

@@ -63,11 +63,12 @@ describe('profileModel', () => {
     expect(doc.batch).toBe(8);
     expect(doc.trace).toBe(trace);
     expect(Array.isArray(JSON.parse(fs.readFileSync(trace, 'utf8')))).toBe(true);
-    expect(doc.rows.some((x: { component: string }) => x.component === 'expansion')).toBe(true);
+    // p_taylor: x⊗x is absorbed by the quadratic-form pass, so its Gemm/Mul/ReduceSum are the lorr factor's
+    expect(doc.rows.some((x: { component: string; detail: string }) => x.component === 'reconciliation' && x.detail === 'lorr_reconciliation:lorr-factored')).toBe(true);
     const human = spawnSync(process.execPath, [cli, 'profile', onnx, '--batch', '4', '--runs', '2'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     expect(human.status, human.stderr).toBe(0);
     expect(human.stdout).toMatch(/component +type \/ form +ms +share +GFLOP\/s/);
-    expect(human.stdout).toMatch(/expansion +taylor_expansion/);
+    expect(human.stdout).toMatch(/layers\.0\/heads\.0\/reconciliation +lorr_reconciliation:lorr-factored/);
     const bad = spawnSync(process.execPath, [cli, 'profile', path.join(tmp, 'missing.onnx')], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     expect(bad.status).toBe(3);
     expect(bad.stderr).toMatch(/RPN5004/);

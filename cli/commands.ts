@@ -16,6 +16,8 @@ import { readTensorFile, writeTensorFile } from '../runtime/io/tensor-file.js';
 import { createSession, runSession, type ExecutionProvider } from '../runtime/session.js';
 import { compileJson, jsonDiagnostic, printHuman, printJson, reportAndExit, usage } from './report.js';
 import { info, note, phaseReporter, printDiagnostics, progress, timed } from './terminal.js';
+import { checkInput, intermediatesTable } from './intermediates.js';
+import { intermediateDiagnostic } from '../compiler/intermediates.js';
 
 function intOption(name: string, v: string, min = 0): number {
   const n = Number(v);
@@ -141,7 +143,7 @@ export async function runCommand(model: string, opts: { input: string; output?: 
 
 export async function checkCommand(
   model: string,
-  opts: { weights?: string[]; seed: string; golden?: string; batch?: string; fold: boolean; atol?: string; rtol?: string; precision?: Precision; ep: ExecutionProvider; deviceId: string; json?: boolean } & StrategyFlags & PassFlags,
+  opts: { weights?: string[]; seed: string; golden?: string; batch?: string; fold: boolean; atol?: string; rtol?: string; precision?: Precision; ep: ExecutionProvider; deviceId: string; json?: boolean; intermediates?: boolean } & StrategyFlags & PassFlags,
 ): Promise<void> {
   checkModelPath(model);
   const seed = intOption('--seed', opts.seed);
@@ -176,9 +178,12 @@ export async function checkCommand(
       printHuman(`  ${`${r.a} vs ${r.b}`.padEnd(w)}  max abs ${r.maxAbs.toExponential(2)}  max rel ${r.maxRel.toExponential(2)}  ${r.ok ? 'ok' : 'MISMATCH'}\n`);
     }
     const comparisons = rows.map(({ a, b, maxAbs, maxRel, ok }) => ({ a, b, maxAbs, maxRel, ok }));
-    const mismatch = mismatchDiagnostic(report);
-    if (mismatch) reportAndExit(new DiagnosticError(mismatch), { extra: { comparisons } });
-    if (opts.json) printJson({ ok: true, comparisons, diagnostics: res.diagnostics.map(jsonDiagnostic) });
+    // --intermediates: every stage's value against the reference; the first that parts is RPN7102
+    const inter = opts.intermediates ? await intermediatesTable(res, checkInput(opts.golden, seed, batch, spec.m), { atol, rtol, ep: opts.ep, deviceId, onNote: (m) => note(m) }) : undefined;
+    const extra = { comparisons, ...(inter ? { intermediates: inter.stages, firstMismatch: inter.firstMismatch?.stage ?? null } : {}) };
+    const mismatch = [mismatchDiagnostic(report), inter && intermediateDiagnostic(inter)].filter((d) => !!d);
+    if (mismatch.length) reportAndExit(new DiagnosticError(mismatch), { extra });
+    if (opts.json) printJson({ ok: true, ...extra, diagnostics: res.diagnostics.map(jsonDiagnostic) });
   } catch (e) {
     reportAndExit(e);
   }

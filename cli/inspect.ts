@@ -44,7 +44,7 @@ function headRow(h: HeadReport): string[] {
   const extra = [h.interdependence && `interdependence ${short(h.interdependence)}`, h.channelFusion && `fusion ${short(h.channelFusion)}`, h.positions > 1 && `${h.positions} positions`, ...h.processing]
     .filter(Boolean)
     .join(', ');
-  return [String(h.head), short(h.expansion), h.reconciliation ? `${short(h.reconciliation)} (l=${h.l})` : '-', short(h.remainder), mid, String(h.channels), num(h.paramsBefore), num(h.paramsAfter), num(h.flopsPerSample), h.form, extra];
+  return [String(h.head), short(h.expansion) + (h.expansionForm !== 'direct' ? ` (${h.expansionForm.replace(/^[a-z]+-/, '')})` : ''), h.reconciliation ? `${short(h.reconciliation)} (l=${h.l})` : '-', short(h.remainder), mid, String(h.channels), num(h.paramsBefore), num(h.paramsAfter), num(h.flopsPerSample), h.form, extra];
 }
 
 /** The human-readable report. */

@@ -12,6 +12,7 @@ import { registerInit } from './init.js';
 import { registerImport } from './import.js';
 import { registerExport } from './export.js';
 import { registerServe } from './serve.js';
+import { registerProfile } from './profile.js';
 import { configureTerminal } from './terminal.js';
 import { onTempFile, removeTempFiles } from '../compiler/weights/atomic.js';
 import { PASS_NAMES } from '../ir/passes/index.js';
@@ -108,9 +109,11 @@ program
   .addOption(new Option('--ep <provider>', 'execution provider').choices(['cpu', 'cuda', 'auto']).default('cpu'))
   .option('--device-id <n>', 'CUDA device id', '0')
   .option('--json', 'one JSON document on stdout: { ok, comparisons, diagnostics } (docs/cli.md)')
+  .option('--intermediates', "also compare every layer's, head's and expansion's output with the reference and name the first that differs (RPN7102)")
   .addHelpText('after', `
 Examples:
   rpnc check model.ts -w weights.safetensors --golden io.safetensors
+  rpnc check model.ts --intermediates              # per layer / head / expansion: where the numbers part
   rpnc check model.ts --seed 3 --batch 8
   rpnc check model.ts --precision fp16 --ep cuda   # float16 model, tolerances 2e-2 + 2e-2·|b|
   rpnc check model.ts --json                       # comparisons as JSON on stdout`)
@@ -121,10 +124,11 @@ registerInit(program);
 registerImport(program);
 registerExport(program);
 registerServe(program);
+registerProfile(program);
 
 // `--json` on build, check and inspect: one JSON document on stdout, also for usage errors (docs/cli.md)
 const argv = process.argv.slice(2);
-setJsonOutput(argv.includes('--json') && ['build', 'check', 'inspect'].includes(argv.find((a) => !a.startsWith('-')) ?? ''));
+setJsonOutput(argv.includes('--json') && ['build', 'check', 'inspect', 'profile'].includes(argv.find((a) => !a.startsWith('-')) ?? ''));
 
 // SIGINT/SIGTERM while an output is being written: remove the temporary file, exit 130/143. Armed at the
 // first write only, so that a signal during the (synchronous) compilation still stops it at once.

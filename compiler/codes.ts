@@ -30,9 +30,15 @@ export const USAGE_CODES = {
   RPN6002: 'bad option value or input shape on the command line',
 } as const;
 
+/** `rpnc profile` and `rpnc check --intermediates` (issue #17). */
+export const TOOL_CODES = {
+  RPN7101: '`rpnc profile`: the model cannot be profiled, or ONNX Runtime wrote no readable profile',
+  RPN7102: '`rpnc check --intermediates`: an intermediate value (a layer, head or component output) disagrees with the reference interpreter; the first such stage is named',
+} as const;
+
 /** `rpnc inspect` of an .onnx file. */
 export const ONNX_FILE_CODES = {
   RPN3401: 'not an ONNX model (the file does not decode as a ModelProto, or has no graph)',
 } as const;
 
-export const ALL_CODES: Record<string, string> = { ...FRONTEND_CODES, ...IMPORT_CODES, ...SPEC_CODES, ...WeightCodes, ...INTERNAL_CODES, ...RUNTIME_CODES, ...USAGE_CODES, ...ONNX_FILE_CODES, ...DEPLOY_CODES };
+export const ALL_CODES: Record<string, string> = { ...FRONTEND_CODES, ...IMPORT_CODES, ...SPEC_CODES, ...WeightCodes, ...INTERNAL_CODES, ...RUNTIME_CODES, ...USAGE_CODES, ...ONNX_FILE_CODES, ...DEPLOY_CODES, ...TOOL_CODES };

@@ -62,7 +62,8 @@ export function exitCodeFor(diags: Diagnostic[]): number {
   for (const d of diags) {
     if (d.severity !== 'error') continue;
     const phase = Number(d.code.slice(3, 4));
-    const c = phase >= 4 && phase <= 5 ? 3 : phase === 6 ? 2 : 1;
+    // RPN70xx (deployment, serving: bad input) exit 1; RPN71xx (profiling, intermediate checks) 3, like a failed check
+    const c = (phase >= 4 && phase <= 5) || d.code.startsWith('RPN71') ? 3 : phase === 6 ? 2 : 1;
     code = Math.max(code, c);
   }
   return code;

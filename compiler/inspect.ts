@@ -19,7 +19,7 @@ import type { Dim, Graph, Node } from '../ir/graph.js';
 import { tensorBytes } from '../ir/tensor.js';
 import { compileSpec, loadSpec, loadWeights, strategyOf, type CompileOptions } from './compile.js';
 import { fail, type Diagnostic } from './diagnostics.js';
-import { fabricationPlan } from './lower/cost.js';
+import { expansionForm, fabricationPlan } from './lower/cost.js';
 import { parameterManifest } from './spec/params.js';
 import type { FusionSpec, HeadSpec, ModelSpec, ProcessSpec } from './spec/types.js';
 import { mergeWeightFiles } from './weights/safetensors.js';
@@ -66,6 +66,8 @@ export interface HeadReport {
   steps?: number;
   /** Chain / graph heads: how the steps or node rows are mixed and the form the cost model chose. */
   mixing?: { what: string; form: string; detail: string };
+  /** How the expansion is lowered when it has more than one form (cost.ts expansionForm: 'bspline-cardinal', 'bspline-recursive'), else 'direct'. */
+  expansionForm: string;
 }
 
 /** One layer in an `InspectReport`. */
@@ -232,6 +234,7 @@ export function describeLayers(
         form,
         ...(steps > 1 && { steps }),
         ...mixingOf(h, strategyOf(spec, opts)),
+        expansionForm: expansionForm(h.expansion, strategyOf(spec, opts)),
       };
     });
     const hf = fusionSizes(layer.headFusion);

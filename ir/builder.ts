@@ -70,6 +70,20 @@ export class GraphBuilder {
     return outputs;
   }
 
+  /**
+   * Run `fn` with the nodes it creates named under `scope` (one path segment, e.g.
+   * `layers.0.heads.0.expansion[bspline_expansion]`); nested calls append a segment. See Graph.scope.
+   */
+  scoped<T>(scope: string, fn: () => T): T {
+    const outer = this.graph.scope;
+    this.graph.scope = `${outer}${scope.replace(/\//g, '_')}/`;
+    try {
+      return fn();
+    } finally {
+      this.graph.scope = outer;
+    }
+  }
+
   /** The node that produced `v` (for setting flags after the fact). */
   producerOf(v: Value): Node | undefined {
     return v.producer;

@@ -39,6 +39,12 @@ export interface Node {
   noFold?: boolean;
 }
 
+/** The scope part of a node name (`layers.0.heads.0.expansion[…]/` of `layers.0.heads.0.expansion[…]/Mul_3`), '' for none. */
+export function nodeScope(name: string): string {
+  const i = name.lastIndexOf('/');
+  return i < 0 ? '' : name.slice(0, i + 1);
+}
+
 export interface Use {
   node: Node;
   index: number;
@@ -80,9 +86,17 @@ export class Graph {
     this.used.add(name);
   }
 
-  uniqueNodeName(op: string): string {
+  /**
+   * The RPN component that nodes created now belong to (`layers.0.heads.0.expansion[bspline_expansion]/`),
+   * set by the lowering through `GraphBuilder.scoped`; it prefixes node names so that ONNX Runtime's
+   * profile and intermediate values map back to the RPN structure (`rpnc profile`, cli/profile.ts).
+   */
+  scope = '';
+
+  /** A fresh node name `<scope>Op_N` (`scope` defaults to the current one). */
+  uniqueNodeName(op: string, scope: string = this.scope): string {
     let name: string;
-    do name = `${op}_${this.nodeCounter++}`;
+    do name = `${scope}${op}_${this.nodeCounter++}`;
     while (this.used.has(name));
     this.used.add(name);
     return name;

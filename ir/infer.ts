@@ -310,9 +310,10 @@ export function reshapeDims(inShape: readonly Dim[], target: readonly number[]):
   const split = (ds: readonly Dim[]) => {
     let n = 1;
     const syms: string[] = [];
+    // a composite symbol made here ('batch*784') counts as its factors, so it can be reshaped back
     for (const d of ds) {
       if (typeof d === 'number') n *= d;
-      else for (const f of d.split('*')) /^\d+$/.test(f) ? (n *= Number(f)) : syms.push(f); // 'batch*5' = batch · 5
+      else for (const f of d.split('*')) /^\d+$/.test(f) ? (n *= Number(f)) : syms.push(f);
     }
     return { n, syms };
   };

@@ -52,6 +52,10 @@ export interface SessionOptions {
   allowSpinning?: boolean;
   /** ORT's own log level (default: 2 = warnings for CUDA sessions, 3 = errors for CPU ones); 0 prints its node placement ("All nodes placed on [CUDAExecutionProvider]") on the process's stderr. */
   logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
+  /** ONNX Runtime's own profiling (`enableProfiling`): the Chrome-trace file is `<prefix>_<date>.json` (rpnc profile). */
+  profileFilePrefix?: string;
+  /** Inter-op threads (rpnc profile: 1, as the bench). */
+  interOpNumThreads?: number;
 }
 
 export interface RpncSession {
@@ -86,6 +90,8 @@ async function create(model: Uint8Array | string, providers: ort.InferenceSessio
   options.extra = { optimization: { disable_specified_optimizers: 'MatMulScaleFusion' } };
   if (opts.allowSpinning === false) options.extra.session = { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } };
   if (opts.intraOpNumThreads !== undefined) options.intraOpNumThreads = opts.intraOpNumThreads;
+  if (opts.interOpNumThreads !== undefined) options.interOpNumThreads = opts.interOpNumThreads;
+  if (opts.profileFilePrefix !== undefined) Object.assign(options, { enableProfiling: true, profileFilePrefix: opts.profileFilePrefix });
   if (typeof model === 'string') return ort.InferenceSession.create(model, options);
   return ort.InferenceSession.create(Buffer.from(model.buffer, model.byteOffset, model.byteLength), options);
 }

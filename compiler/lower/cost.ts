@@ -13,8 +13,56 @@
  * Cost (speed): batch·FLOPs + constant floats read + a fixed cost per runtime op; (size): stored
  * floats, ties broken by the speed estimate. `opt: false` always gives `dense`.
  */
-import type { HeadSpec, ModelSpec, ReconciliationSpec } from '../spec/types.js';
+import type { GraphBuilder } from '../../ir/builder.js';
+import type { ExpansionSpec, HeadSpec, ModelSpec, ReconciliationSpec } from '../spec/types.js';
 import type { LowerOptions } from './index.js';
+
+// ---- expansion forms ---------------------------------------------------------------------------
+//
+// Some expansions have more than one lowering; the cost is elementwise work per sample (element-ops:
+// the elements each runtime op touches, summed) plus the per-op cost. `--no-opt` keeps the first form.
+//   bspline-recursive  Cox–de Boor knot-major: ≈ (7d + 5)·(t + 2d + 1)·m element-ops + a transpose.
+//   bspline-cardinal   the closed form on the uniform knots (expansion.ts `bsplineCardinal`), 1 ≤ d ≤ 3:
+//                      (3 + (⌈(d+1)/2⌉)·(d = 1 ? 2 : 4))·(t + d)·m element-ops, no transpose.
+
+export type ExpansionForm = 'direct' | 'bspline-recursive' | 'bspline-cardinal';
+
+export interface ExpansionFormCost {
+  form: ExpansionForm;
+  elementOpsPerSample: number;
+  ops: number;
+}
+
+export function expansionForms(e: ExpansionSpec): ExpansionFormCost[] {
+  if (e.type !== 'bspline_expansion') return [{ form: 'direct', elementOpsPerSample: 0, ops: 0 }];
+  const t = e.options.t as number;
+  const d = e.options.d as number;
+  const K = t + 2 * d + 1;
+  const out: ExpansionFormCost[] = [{ form: 'bspline-recursive', elementOpsPerSample: ((7 * d + 5) * K + (t + d)) * e.m, ops: 5 + 7 * d + 2 }];
+  if (d >= 1 && d <= 3) {
+    const terms = Math.ceil((d + 1) / 2);
+    const perTerm = d === 1 ? 2 : 4; // Sub, Relu, (Pow, ±coefficient)
+    out.push({ form: 'bspline-cardinal', elementOpsPerSample: (3 + terms * perTerm) * (t + d) * e.m, ops: 3 + terms * perTerm + 1 });
+  }
+  return out;
+}
+
+/** The form of expansion `e` under these options: the cheapest by element-ops (ties: the first), the first with `--no-opt`. */
+export function expansionForm(e: ExpansionSpec, opts: LowerOptions = {}): ExpansionForm {
+  const c = expansionForms(e);
+  if (opts.opt === false) return c[0].form;
+  const cost = (f: ExpansionFormCost) => f.elementOpsPerSample + OP_COST * f.ops;
+  return c.reduce((best, f) => (cost(f) < cost(best) ? f : best)).form;
+}
+
+/** The lowering options of a builder (set by `lowerModel`), for the component lowerings that choose a form. */
+const builderOptions = new WeakMap<GraphBuilder, LowerOptions>();
+export function setLowerOptions(b: GraphBuilder, opts: LowerOptions): void {
+  builderOptions.set(b, opts);
+}
+export function lowerOptionsOf(b: GraphBuilder): LowerOptions {
+  return builderOptions.get(b) ?? {};
+}
 
 export type FabricationForm = 'dense' | 'lorr-factored' | 'hm-factored' | 'duplicated-padding-factored' | 'runtime-fabricated';
 
@@ -30,6 +78,8 @@ export interface FabricationChoice {
   storedParams: number;
   /** FLOPs of applying W (or its factors) to one sample, all channels. */
   flopsPerSample: number;
+  /** How the head's expansion is lowered (expansionForm): 'direct', or one of its forms, e.g. 'bspline-cardinal'. */
+  expansionForm: ExpansionForm;
 }
 
 /** One candidate's costs for one channel. */
@@ -128,10 +178,11 @@ export function chooseForm(r: ReconciliationSpec, opts: LowerOptions): FormCost 
 
 function headChoice(layer: number, head: number, h: HeadSpec, opts: LowerOptions): FabricationChoice {
   const r = h.reconciliation;
-  if (!r) return { layer, head, reconciliation: 'none', form: 'none', denseParams: 0, storedParams: 0, flopsPerSample: 0 };
+  const expansion = expansionForm(h.expansion, opts);
+  if (!r) return { layer, head, reconciliation: 'none', form: 'none', denseParams: 0, storedParams: 0, flopsPerSample: 0, expansionForm: expansion };
   const C = h.grid ? 1 : h.channelNum;
   const c = h.grid ? candidateForms(r)[0] : chooseForm(r, opts); // grid heads: W becomes a conv kernel
-  return { layer, head, reconciliation: r.type, form: c.form, denseParams: C * r.n * r.D, storedParams: C * c.stored, flopsPerSample: C * c.flopsPerSample };
+  return { layer, head, reconciliation: r.type, form: c.form, denseParams: C * r.n * r.D, storedParams: C * c.stored, flopsPerSample: C * c.flopsPerSample, expansionForm: expansion };
 }
 
 /** The fabrication form of every head, in layer/head order (what `lowerModel` does with these options). */

@@ -13,6 +13,10 @@ import { lowerReconciliation } from './reconciliation.js';
 const addAll = (b: GraphBuilder, xs: Value[]): Value => xs.reduce((acc, x) => b.add(acc, x));
 
 export function lowerFusion(b: GraphBuilder, inputs: Value[], f: FusionSpec, param: Float32Array | undefined, ws: WeightSource): Value {
+  return b.scoped(`fusion[${f.type}]`, () => fusionCore(b, inputs, f, param, ws));
+}
+
+function fusionCore(b: GraphBuilder, inputs: Value[], f: FusionSpec, param: Float32Array | undefined, ws: WeightSource): Value {
   const xs = inputs.map((x) => lowerProcessList(b, x, f.pre, ws));
   const K = xs.length;
   let y: Value;

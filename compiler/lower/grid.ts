@@ -44,12 +44,12 @@ export function lowerGridHead(b: GraphBuilder, x: Value, h: HeadSpec, ws: Weight
   const x0 = lowerProcessList(b, x, h.inputProcess, ws);
   let y: Value;
   if (g.kind === 'compression') {
-    y = lowerCompression(b, x0, g, h.prefix);
+    y = b.scoped(`grid_compression[${g.patchShape}:${g.metric ?? 'batch_max'}]`, () => lowerCompression(b, x0, g, h.prefix));
   } else {
     const rec = h.reconciliation ?? fail('RPN4101', `grid head ${h.prefix} has no reconciliation`);
     const w = rec.l > 0 ? b.constant(float32s([...params.w[0]], [1, rec.l]), `${h.prefix}w`) : undefined;
     const W = lowerReconciliation(b, w, rec); // (C_out, C_in·S), column c·S + s
-    y = lowerConv(b, x0, g, W, h.prefix);
+    y = b.scoped(`grid_interdependence[${g.patchShape}]`, () => lowerConv(b, x0, g, W, h.prefix));
     if (params.b) y = b.add(y, b.constant(float32s([...params.b]), `${h.prefix}b`));
   }
   const pi = lowerRemainder(b, x0, h.remainder, params, h.prefix, ws);

@@ -10,6 +10,8 @@ import { lowerFusion } from './fusion.js';
 import { lowerHead } from './head.js';
 import { lowerGridHead } from './grid.js';
 
+import { setLowerOptions } from './cost.js';
+
 export { fabricationPlan, type FabricationChoice } from './cost.js';
 
 export const INPUT_NAME = 'x';
@@ -29,15 +31,17 @@ export interface LowerOptions {
 
 export function lowerModel(spec: ModelSpec, ws: WeightSource, opts: LowerOptions = {}): Graph {
   const b = new GraphBuilder();
+  setLowerOptions(b, opts); // expansion forms (cost.ts expansionForm)
   let x: Value = b.input(INPUT_NAME, [spec.batch ?? 'batch', spec.m]); // an instance interdependence fixes the batch
-  for (const layer of spec.layers) {
+  // node names: layers.<i>/heads.<j>/<component>[<type>]/Op_N (Graph.scope; rpnc profile, check --intermediates)
+  spec.layers.forEach((layer, li) => b.scoped(`layers.${li}`, () => {
     // rnn: per-step layers see (batch·L, m_step) rows; the output layer sees the mean over the L steps
     const L = layer.steps ?? layer.stepMean;
     const input = layer.steps ? b.reshape(x, [-1, layer.m / L!]) : layer.stepMean ? b.reduceMean(b.reshape(x, [-1, L!, layer.m / L!]), [1], false) : x;
-    const heads = layer.heads.map((h) => (h.grid ? lowerGridHead(b, input, h, ws) : lowerHead(b, input, h, ws, opts)));
+    const heads = layer.heads.map((h, hi) => b.scoped(`heads.${hi}`, () => (h.grid ? lowerGridHead(b, input, h, ws) : lowerHead(b, input, h, ws, opts))));
     x = layer.headFusion ? lowerFusion(b, heads, layer.headFusion, fusionParam(layer.headFusion, ws), ws) : heads[0];
     if (layer.steps) x = b.reshape(x, [-1, layer.n]);
-  }
+  }));
   b.output(x, OUTPUT_NAME);
   return b.graph;
 }

@@ -55,18 +55,22 @@ export function lowerInterdependenceMatrix(b: GraphBuilder, ai: InterdependenceS
 /** Attribute axis: Xa = X0·A (batch, m) → (batch, m'). Instance axis (in the attribute slot): A'ᵀ·X0 (b, m) → (b', m). */
 export function lowerAttributeInterdependence(b: GraphBuilder, x0: Value, ai: InterdependenceSpec, w: Float32Array | undefined, name: string, ws?: WeightSource): Value {
   if (ai.axis === 'instance') return lowerInstanceInterdependence(b, x0, ai, w, name, x0, ws);
-  if (ai.data) return b.matmul(x0, lowerDataMatrix(b, x0, ai, w, name, ws!)); // A from X0 at run time (issue 13)
-  if (ai.geometric) return lowerGeometricAttribute(b, x0, ai.geometric, `${name.replace(/w_attribute_interdependence(\.\d+)?$/, '')}attribute_interdependence.`);
-  return b.matmul(x0, lowerInterdependenceMatrix(b, ai, w, name));
+  return b.scoped(`interdependence[${ai.type}]`, () => {
+    if (ai.data) return b.matmul(x0, lowerDataMatrix(b, x0, ai, w, name, ws!)); // A from X0 at run time (issue 13)
+    if (ai.geometric) return lowerGeometricAttribute(b, x0, ai.geometric, `${name.replace(/w_attribute_interdependence(\.\d+)?$/, '')}attribute_interdependence.`);
+    return b.matmul(x0, lowerInterdependenceMatrix(b, ai, w, name));
+  });
 }
 
 /** Instance axis: A'ᵀ·data, (b, k) → (b', k): mixes the rows of the batch (data = K_c in the instance slot). */
 export function lowerInstanceInterdependence(b: GraphBuilder, data: Value, ii: InterdependenceSpec, w: Float32Array | undefined, name: string, x0?: Value, ws?: WeightSource): Value {
-  // data-dependent (issue 13): A is computed from X0 (not from κ), Xi = Aᵀ·data
-  if (ii.data) {
-    const A = lowerDataMatrix(b, x0!, ii, w, name, ws!);
-    return ii.axis === 'instance' ? b.matmul(b.transpose(A, [1, 0]), data) : b.matmul(data, A); // attribute type in the instance slot: κ·A (D = m)
-  }
-  if (ii.geometric) return lowerGeometricInstance(b, data, ii.geometric, `${name.replace(/w_(attribute|instance)_interdependence(\.\d+)?$/, '')}${ii.geometric.grid.matrixKey.replace(/A$/, '')}`);
-  return b.matmul(b.transpose(lowerInterdependenceMatrix(b, ii, w, name), [1, 0]), data);
+  return b.scoped(`interdependence[${ii.type}]`, () => {
+    // data-dependent (issue 13): A is computed from X0 (not from κ), Xi = Aᵀ·data
+    if (ii.data) {
+      const A = lowerDataMatrix(b, x0!, ii, w, name, ws!);
+      return ii.axis === 'instance' ? b.matmul(b.transpose(A, [1, 0]), data) : b.matmul(data, A); // attribute type in the instance slot: κ·A (D = m)
+    }
+    if (ii.geometric) return lowerGeometricInstance(b, data, ii.geometric, `${name.replace(/w_(attribute|instance)_interdependence(\.\d+)?$/, '')}${ii.geometric.grid.matrixKey.replace(/A$/, '')}`);
+    return b.matmul(b.transpose(lowerInterdependenceMatrix(b, ii, w, name), [1, 0]), data);
+  });
 }

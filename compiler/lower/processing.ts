@@ -10,7 +10,7 @@ import { batchNormParams, layerNormParams, type WeightSource } from '../spec/par
 import type { ProcessSpec } from '../spec/types.js';
 
 export function lowerProcessList(b: GraphBuilder, x: Value, list: ProcessSpec[], ws: WeightSource): Value {
-  for (const p of list) x = lowerProcess(b, x, p, ws);
+  for (const p of list) x = b.scoped(`process[${p.type}]`, () => lowerProcess(b, x, p, ws));
   return x;
 }
 

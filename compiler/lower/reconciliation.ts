@@ -186,6 +186,20 @@ export function applyReconciliation(
   prefix: string,
   sfx = '',
 ): Value {
+  // node names carry the reconciliation and its fabrication form (rpnc profile)
+  return b.scoped(`reconciliation[${r.type}:${choice.form}]`, () => applyInForm(b, kappa, w, r, extras, choice, prefix, sfx));
+}
+
+function applyInForm(
+  b: GraphBuilder,
+  kappa: Value,
+  w: Value | undefined,
+  r: ReconciliationSpec,
+  extras: Record<string, Float32Array>,
+  choice: FormCost,
+  prefix: string,
+  sfx: string,
+): Value {
   const need = (): Value => w ?? fail('RPN4102', `${r.type} needs its parameter row`);
   switch (choice.form) {
     case 'lorr-factored': {

@@ -10,6 +10,10 @@ import type { RemainderSpec } from '../spec/types.js';
 import { lowerProcessList } from './processing.js';
 
 export function lowerRemainder(b: GraphBuilder, x0: Value, r: RemainderSpec, params: HeadParams, prefix: string, ws: WeightSource): Value | undefined {
+  return b.scoped(`remainder[${r.type}]`, () => remainderCore(b, x0, r, params, prefix, ws));
+}
+
+function remainderCore(b: GraphBuilder, x0: Value, r: RemainderSpec, params: HeadParams, prefix: string, ws: WeightSource): Value | undefined {
   let y: Value;
   switch (r.type) {
     case 'none':

@@ -3,7 +3,7 @@
  * [n], [1,n] or [] becomes one Gemm(x, W, b) (transB = 0: W stays as it is, no copy), the fused
  * matrix-multiply-plus-bias ONNX Runtime runs as a single kernel. The MatMul must have no other use.
  */
-import type { Graph, Node } from '../graph.js';
+import { nodeScope, type Graph, type Node } from '../graph.js';
 import type { Pass } from './pass.js';
 
 function gemmParts(graph: Graph, add: Node): { mm: Node; bias: NonNullable<Node['inputs'][0]> } | undefined {
@@ -38,7 +38,7 @@ export function gemmFormation(): Pass {
         node.op = 'Gemm';
         node.inputs = [parts.mm.inputs[0], parts.mm.inputs[1], parts.bias];
         node.attrs = {};
-        node.name = graph.uniqueNodeName('Gemm');
+        node.name = graph.uniqueNodeName('Gemm', nodeScope(parts.mm.name));
         graph.removeNode(parts.mm);
         changed = true;
       }

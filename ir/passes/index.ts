@@ -11,6 +11,7 @@ import { linearFusionFolding } from './linear-fusion-folding.js';
 import type { Pass } from './pass.js';
 import { reshapeCancellation } from './reshape-cancellation.js';
 import { scaleLegalization } from './scale-legalization.js';
+import { quadraticForm } from './quadratic-form.js';
 
 export { PassManager, type Pass, type PassManagerOptions, type PassManagerResult, type PassRecord } from './pass.js';
 export { constantFolding, DEFAULT_FOLD_LIMIT } from './constant-folding.js';
@@ -23,6 +24,7 @@ export { linearFusionFolding } from './linear-fusion-folding.js';
 export { batchnormFolding } from './batchnorm-folding.js';
 export { gemmFormation } from './gemm-formation.js';
 export { scaleLegalization } from './scale-legalization.js';
+export { quadraticForm } from './quadratic-form.js';
 
 type Factory = (opts: { maxFoldElements?: number }) => Pass;
 
@@ -35,6 +37,7 @@ const FACTORIES: Record<string, Factory> = {
   'head-dedupe': () => headDedupe(),
   'linear-fusion-folding': () => linearFusionFolding(),
   'batchnorm-folding': () => batchnormFolding(),
+  'quadratic-form': () => quadraticForm(),
   'gemm-formation': () => gemmFormation(),
   'dead-code-elimination': () => deadCodeElimination(),
 };

@@ -80,7 +80,7 @@ describe('selectPasses (compile options → pipeline)', () => {
     expect(selectPasses({ fold: true })).toEqual([...DEFAULT_PASSES]);
     expect(DEFAULT_PASSES).toEqual([
       'constant-folding', 'identity-elimination', 'reshape-cancellation', 'common-subexpression-elimination',
-      'head-dedupe', 'linear-fusion-folding', 'batchnorm-folding', 'gemm-formation', 'dead-code-elimination',
+      'head-dedupe', 'linear-fusion-folding', 'batchnorm-folding', 'quadratic-form', 'gemm-formation', 'dead-code-elimination',
     ]);
     expect(selectPasses({ fold: true, opt: false })).toEqual(['constant-folding', 'dead-code-elimination']);
     expect(selectPasses({ fold: false })).toEqual(['dead-code-elimination']);

@@ -7,6 +7,8 @@ export const FRONTEND_CODES = {
   RPN1005: "an import that model files may not use (only 'rpnc' and relative .ts files)",
   RPN1006: 'a relative import whose file cannot be found',
   RPN1007: "a relative import that leaves the model's project directory, directly or through a symbolic link",
+  RPN1010: 'a model source file too large to read (the model file and its imports together at most 1 MiB)',
+  RPN1011: 'a model file whose syntax is too large to analyse (nesting deeper than 500, or more than 200,000 syntax nodes)',
   RPN1101: 'cannot evaluate statically: a construct that would need running the code',
   RPN1102: 'cannot evaluate statically: a global or built-in that is not a pure, known value',
   RPN1103: 'a top-level statement that would run code, or a top-level let/var',

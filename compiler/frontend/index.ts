@@ -4,9 +4,10 @@
  *
  *   const { value, diagnostics } = loadModel('model.ts');
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Diagnostic } from '../diagnostics.js';
+import { type Diagnostic, rememberSource } from '../diagnostics.js';
+import { readTextBounded } from '../read-bounded.js';
+import { MAX_SOURCE_BYTES } from '../spec/limits.js';
 import { FRONTEND_CODES } from './codes.js';
 import { DEFAULT_LIMITS, type EvalLimits, Evaluator } from './evaluate.js';
 import { err, loadProgram, typeErrors } from './project.js';
@@ -35,22 +36,21 @@ export interface LoadOptions {
 export function loadModel(file: string, opts: LoadOptions = {}): LoadResult {
   const abs = path.resolve(file);
   const at = { file: abs, line: 1, col: 1 };
-  let sourceText: string;
-  try {
-    if (!fs.statSync(abs).isFile()) {
-      return fail(err('RPN1001', `'${abs}' is not a file`, at, 'pass the path of a model .ts file'), '');
-    }
-    sourceText = fs.readFileSync(abs, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const message = code === 'ENOENT' ? `model file not found: ${abs}` : `cannot read the model file ${abs}: ${(e as Error).message}`;
-    return fail(err('RPN1001', message, at, code === 'ENOENT' ? 'check the path (relative paths are resolved from the current directory)' : 'check the file permissions'), '');
+  // type and size before reading (a FIFO would block, a 3 GB file would be read whole)
+  const read = readTextBounded(abs, MAX_SOURCE_BYTES);
+  if (!read.ok) {
+    if (read.problem === 'too-large') return fail(err('RPN1010', `the model file ${abs} has ${read.size} bytes; rpnc reads model files of at most ${MAX_SOURCE_BYTES} bytes (1 MiB)`, undefined, 'a model file describes a model in a few lines; weights belong in a safetensors checkpoint (-w)'), '');
+    if (read.problem === 'not-a-file') return fail(err('RPN1001', `'${abs}' is not a file: it is ${read.kind}`, at, 'pass the path of a model .ts file'), '');
+    const message = read.problem === 'missing' ? `model file not found: ${abs}` : `cannot read the model file ${abs}: ${read.message}`;
+    return fail(err('RPN1001', message, at, read.problem === 'missing' ? 'check the path (relative paths are resolved from the current directory)' : 'check the file permissions'), '');
   }
+  const sourceText = read.text;
   if (!/\.m?ts$/.test(abs) || abs.endsWith('.d.ts')) {
     return fail(err('RPN1001', `a model file must be a TypeScript file (.ts), got '${path.basename(abs)}'`, at, 'write the model in a .ts file that imports from rpnc'), sourceText);
   }
 
-  return analyse(abs, sourceText, opts);
+  // the text read here is the text analysed (and shown in code frames): the file is not read again
+  return analyse(abs, sourceText, opts, sourceText);
 }
 
 /**

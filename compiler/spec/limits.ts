@@ -12,6 +12,9 @@
  *                    own branch of the graph.
  *   MAX_PATCH_CELLS  1,000,000 cells in one grid patch (the patch offsets are enumerated).
  *
+ * And, checked by the front end before type checking: MAX_SOURCE_BYTES (1 MiB of model source),
+ * MAX_SYNTAX_DEPTH (500 nested syntax nodes), MAX_SYNTAX_NODES (200,000 syntax nodes).
+ *
  * Sizes are computed with doubles (no overflow: 1000^8 is 1e24, not a wrapped integer) and without
  * loops whose length an option controls, so a check never takes long itself.
  */
@@ -24,6 +27,15 @@ import type { HeadSpec, ModelSpec } from './types.js';
 export const DEFAULT_MAX_PARAMS = 1_000_000_000;
 export const MAX_BRANCHES = 1024;
 export const MAX_PATCH_CELLS = 1_000_000;
+
+// ---- front end: what rpnc reads before it type-checks and evaluates anything (RPN1010, RPN1011) ----
+
+/** Bytes of model source: each file and the whole closure (the entry and its relative imports). */
+export const MAX_SOURCE_BYTES = 1024 * 1024;
+/** Nesting depth of the syntax tree of a model file (TypeScript's checker is quadratic in it; the evaluator recurses on it). */
+export const MAX_SYNTAX_DEPTH = 500;
+/** Syntax nodes in the model's files together. */
+export const MAX_SYNTAX_NODES = 200_000;
 
 export interface SizeLimits {
   /** Largest tensor and largest total parameter count, in float32 values. */

@@ -1,0 +1,128 @@
+/**
+ * Issue #18: bounded work for inputs that cannot be checked-in corpus files (a 3 GB sparse file, a
+ * FIFO, generated 30,000-term expressions), code frames from the text already read, and terminal
+ * safety. Each runs as a real rpnc process with its time and peak RSS measured.
+ */
+import { spawn, execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codeFrame, escapeControl, formatDiagnostic } from '../../compiler/diagnostics.js';
+import { loadModel } from '../../compiler/frontend/index.js';
+import { MAX_SOURCE_BYTES } from '../../compiler/spec/limits.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const cli = path.join(root, 'dist/cli/main.js');
+const peakRss = path.join(root, 'test/corpus/peak-rss.mjs');
+let tmp: string;
+
+interface Run { code: number | null; stdout: string; stderr: string; ms: number; peakRssKb: number }
+function rpnc(argv: string[], timeoutMs = 60_000): Promise<Run> {
+  const rssFile = path.join(tmp, `rss-${Math.random().toString(36).slice(2)}`);
+  const t = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', peakRss, cli, ...argv], { cwd: tmp, env: { ...process.env, NO_COLOR: '1', RPNC_PEAK_RSS_FILE: rssFile } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const peakRssKb = fs.existsSync(rssFile) ? Number(fs.readFileSync(rssFile, 'utf8')) : NaN;
+      resolve({ code, stdout, stderr, ms: performance.now() - t, peakRssKb });
+    });
+  });
+}
+
+const HEAD = "import { rpn, perceptronLayer } from 'rpnc';\n";
+const TAIL = 'export default rpn({ layers: [perceptronLayer({ m: 2, n: 2 })] });\n';
+
+beforeAll(() => {
+  if (!fs.existsSync(cli)) throw new Error('dist/cli/main.js is missing: run `npm run build` first');
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rpnc-bounded-'));
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('files are checked before they are read', () => {
+  it('a 3 GB model file is refused from its size (RPN1010), not read', async () => {
+    const file = path.join(tmp, 'huge.ts');
+    fs.writeFileSync(file, '');
+    fs.truncateSync(file, 3 * 1024 ** 3); // sparse: nothing is written
+    const r = await rpnc(['build', file, '-o', path.join(tmp, 'huge.onnx')]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('error RPN1010: the model file');
+    expect(r.stderr).toContain('3221225472 bytes');
+    expect(r.peakRssKb).toBeLessThan(400_000); // reading it would take 3-4 GB
+    expect(fs.existsSync(path.join(tmp, 'huge.onnx'))).toBe(false);
+  }, 90_000);
+
+  it.skipIf(process.platform === 'win32')('a FIFO as the model file is refused at once, and its code frame does not read it', async () => {
+    const fifo = path.join(tmp, 'pipe.ts');
+    execFileSync('mkfifo', [fifo]);
+    const r = await rpnc(['build', fifo, '-o', path.join(tmp, 'pipe.onnx')], 30_000);
+    expect(r.code, r.stderr).toBe(1); // (a hang would be killed: code null)
+    expect(r.stderr).toContain(`${fifo}:1:1 - error RPN1001: '${fifo}' is not a file: it is a FIFO (named pipe)`);
+  }, 60_000);
+
+  it('an import above the source limit is refused at the import (RPN1010)', () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'imp-'));
+    fs.writeFileSync(path.join(dir, 'big.ts'), `export const n = 2;\n${'//'.padEnd(MAX_SOURCE_BYTES, 'x')}\n`);
+    const model = path.join(dir, 'model.ts');
+    fs.writeFileSync(model, `${HEAD}import { n } from './big.ts';\nexport default rpn({ layers: [perceptronLayer({ m: n, n })] });\n`);
+    const r = loadModel(model);
+    expect(r.diagnostics.map((d) => [d.code, d.span?.line, d.span?.col])).toEqual([['RPN1010', 2, 19]]);
+  });
+
+  it('code frames come from the text that was analysed, not from a second read', () => {
+    const file = path.join(tmp, 'changed.ts');
+    fs.writeFileSync(file, `${HEAD}const m: number = 'two';\n${TAIL}`);
+    const r = loadModel(file);
+    fs.writeFileSync(file, '// rewritten after the read\n'.repeat(5));
+    expect(formatDiagnostic(r.diagnostics[0]!)).toContain("2 | const m: number = 'two';");
+  });
+});
+
+describe('the front end is bounded as a whole', () => {
+  it('30,000 chained terms: refused before the type checker (RPN1011), in seconds (was 41 s)', async () => {
+    const file = path.join(tmp, 'terms.ts');
+    fs.writeFileSync(file, `${HEAD}const k = ${Array.from({ length: 30_000 }, () => '1').join(' + ')};\n${TAIL}`);
+    const r = await rpnc(['build', file, '-o', path.join(tmp, 'terms.onnx')]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(`${file}:2:11 - error RPN1011: expressions nested more than 500 deep`);
+    expect(r.ms).toBeLessThan(20_000);
+    expect(r.peakRssKb).toBeLessThan(600_000);
+    // the code frame shows a window of the 120,000-character line
+    expect(r.stderr.split('\n').every((l) => l.length < 200)).toBe(true);
+  }, 60_000);
+
+  it('a 1 MiB array literal: refused by its node count (RPN1011) within time and memory', async () => {
+    const file = path.join(tmp, 'nodes.ts');
+    fs.writeFileSync(file, `${HEAD}const k = [${'1,'.repeat(Math.floor((MAX_SOURCE_BYTES - 200) / 2))}];\n${TAIL}`);
+    const r = await rpnc(['build', file, '-o', path.join(tmp, 'nodes.onnx')]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('error RPN1011: the model\'s files have more than 200,000 syntax nodes');
+    expect(r.ms).toBeLessThan(40_000);
+    expect(r.peakRssKb).toBeLessThan(800_000);
+  }, 90_000);
+});
+
+describe('terminal safety', () => {
+  it('control characters of a model file are escaped in code frames and messages', () => {
+    const file = path.join(tmp, 'escape.ts');
+    // OSC 52 (clipboard write), a screen clear, a cursor move up that would overwrite a line, a bidi override
+    fs.writeFileSync(file, `${HEAD}const m: number = '\x1b]52;c;cHduZWQ=\x07\x1b[2J\x1b[1Abuild ok\u202e';\n${TAIL}`);
+    const r = loadModel(file);
+    const text = formatDiagnostic(r.diagnostics[0]!);
+    expect(text).toContain('RPN1003');
+    expect(text).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f\u202e]/);
+    expect(text).toContain('\\x1b]52;c;cHduZWQ=\\x07\\x1b[2J\\x1b[1Abuild ok\\u202e');
+  });
+
+  it('escapeControl keeps printable text and newlines; the caret follows the escaped column', () => {
+    expect(escapeControl('a\tb\nc')).toBe('a\tb\nc');
+    expect(escapeControl('a\nb', true)).toBe('a\\nb');
+    expect(codeFrame("x = '\x1b' + y", 1, 11)).toBe(`1 | x = '\\x1b' + y\n  | ${' '.repeat(13)}^`);
+  });
+});

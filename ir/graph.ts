@@ -142,6 +142,14 @@ export class Graph {
     return true;
   }
 
+  /**
+   * Whether `node` is (still) in the graph, in O(1): every way a node leaves the graph (removeNode,
+   * the passes' sweeps) clears its outputs' producer.
+   */
+  hasNode(node: Node): boolean {
+    return node.outputs.length > 0 ? node.outputs.some((o) => o.producer === node) : this.nodes.includes(node);
+  }
+
   removeNode(node: Node): void {
     const i = this.nodes.indexOf(node);
     if (i < 0) fail('RPN4001', `removeNode: node ${node.name} is not in the graph`);
@@ -155,6 +163,7 @@ export class Graph {
 
   /** Reorder `nodes` topologically (stable: keeps the current order where it is already valid). */
   topologicalSort(): void {
+    const inGraph = new Set(this.nodes);
     const done = new Set<Node>();
     const onStack = new Set<Node>();
     const order: Node[] = [];
@@ -162,7 +171,7 @@ export class Graph {
       if (done.has(n)) return;
       if (onStack.has(n)) fail('RPN4001', `cycle through node ${n.name}`);
       onStack.add(n);
-      for (const x of n.inputs) if (x?.producer && this.nodes.includes(x.producer)) visit(x.producer);
+      for (const x of n.inputs) if (x?.producer && inGraph.has(x.producer)) visit(x.producer);
       onStack.delete(n);
       done.add(n);
       order.push(n);

@@ -9,6 +9,7 @@
  * - Protobuf is only touched in compiler/onnx/emit.ts.
  */
 import { fail } from '../compiler/diagnostics.js';
+import { MAX_IR_NODES } from '../compiler/spec/limits.js';
 import type { DType, Tensor } from './tensor.js';
 
 /** A dimension: a static size, or a symbolic name such as 'batch'. */
@@ -90,6 +91,8 @@ export class Graph {
 
   /** Create a node, set its outputs' producer, and append it (caller keeps topological order). */
   addNode(op: string, inputs: (Value | null)[], outputs: Value[], attrs: Attrs = {}, opts: { noFold?: boolean; name?: string } = {}): Node {
+    // bounded before the passes (and the rest of the lowering) do any more work on it
+    if (this.nodes.length >= MAX_IR_NODES) fail('RPN2302', `the lowered graph has more than ${MAX_IR_NODES.toLocaleString('en-US')} operations, more than rpnc compiles`, { hint: 'use fewer layers, heads or channels' });
     const node: Node = { op, inputs, outputs, attrs, name: opts.name ?? this.uniqueNodeName(op) };
     if (opts.noFold) node.noFold = true;
     for (const o of outputs) o.producer = node;

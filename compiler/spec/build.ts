@@ -7,7 +7,7 @@ import { type Component, isComponent } from '../dsl/component.js';
 import { DiagnosticError, type Diagnostic, type SourceSpan, diag } from '../diagnostics.js';
 import { copyPropSpans, getSpan, optionSpan, setSpan } from '../spans.js';
 import { reconciliationHasParameters, reconciliationSizes } from './sizes.js';
-import { type SizeLimits, type TooLarge, componentTooLarge, expansionWidth, sizeLimits, specTooLarge, tensorTooLarge } from './limits.js';
+import { type SizeLimits, type TooLarge, componentTooLarge, expansionWidth, modelBranchesTooLarge, sizeLimits, specTooLarge, tensorTooLarge } from './limits.js';
 import { GRID_HEAD_TYPES, type GridBuildHelpers, GeometryError, buildGridHead, cnnLayerOptions, gridGeometry, gridWidths } from './grid.js';
 import type { ExpansionSpec, FusionSpec, HeadSpec, InterdependenceSpec, LayerSpec, ModelSpec, ProcessSpec, ReconciliationSpec, RemainderSpec } from './types.js';
 
@@ -28,6 +28,7 @@ export const SPEC_CODES = {
   RPN2111: "an instance interdependence's batch b or b' does not fit: heads or layers disagree on the batch, or b' ≠ b where the remainder or a sibling head keeps b rows",
   RPN2120: "a grid layer's input grid (h, w, channels) is missing and cannot be inferred, or contradicts the previous grid layer's output",
   RPN2301: "a dimension too large to compile: a tensor or the parameter count beyond rpnc's limits (RPNC_MAX_PARAMS), too many heads or channels, a huge grid patch",
+  RPN2302: "the lowered graph has more operations than rpnc compiles (500,000): too many layers, heads or channels together",
   RPN2201: 'warning: a BatchNorm normalises over the batch (no running statistics in the weights)',
 } as const;
 
@@ -82,7 +83,7 @@ function build(ctx: Ctx, v: unknown): ModelSpec | undefined {
   }
   const layerComps = modelLayers(ctx, v);
   if (!layerComps) return undefined;
-  if (layerComps.some((lc) => ctx.tooLarge(componentTooLarge(lc, ctx.limits), lc))) return undefined;
+  if (layerComps.some((lc) => ctx.tooLarge(componentTooLarge(lc, ctx.limits), lc)) || ctx.tooLarge(modelBranchesTooLarge(layerComps), v)) return undefined;
   const layers: LayerSpec[] = [];
   layerComps.forEach((lc, i) => {
     const prev = layers[i - 1];

@@ -119,8 +119,8 @@ const compressionSchema = (withDropout: boolean): Schema => ({
   parametersInitMethod: [is.optional(is.string), undefined],
 });
 
-/** Add the derived widths m, n to a grid component (errors point at the offending option). */
-export function sized<C extends Component>(c: C, kind: 'interdependence' | 'compression', factory: string): C {
+/** Add the derived widths m, n to a grid component (errors point at the offending option). Not exported: model files must not bypass the grid factories (their patch-size checks). */
+function sized<C extends Component>(c: C, kind: 'interdependence' | 'compression', factory: string): C {
   const o = c.options as Record<string, unknown>;
   // the input grid is inferred later (compiler/spec/build.ts) when the layer follows another grid layer
   if (o.h === undefined || o.w === undefined || (kind === 'compression' ? o.channelNum : o.inChannel) === undefined) return c;

@@ -9,6 +9,7 @@ export const FRONTEND_CODES = {
   RPN1007: "a relative import that leaves the model's project directory, directly or through a symbolic link",
   RPN1010: 'a model source file too large to read (the model file and its imports together at most 1 MiB)',
   RPN1011: 'a model file whose syntax is too large to analyse (nesting deeper than 500, or more than 200,000 syntax nodes)',
+  RPN1012: 'a value shaped like an rpnc component ({ kind, type, options }) that no rpnc factory made (it would skip the options checks)',
   RPN1101: 'cannot evaluate statically: a construct that would need running the code',
   RPN1102: 'cannot evaluate statically: a global or built-in that is not a pure, known value',
   RPN1103: 'a top-level statement that would run code, or a top-level let/var',

@@ -12,7 +12,7 @@ import { ts } from 'ts-morph';
 import * as dsl from '../dsl/index.js';
 import { type Diagnostic, type SourceSpan, diag } from '../diagnostics.js';
 import { gridPatchTooLarge } from '../spec/limits.js';
-import { copyPropSpans, getPropSpan, setPropSpan, setSpan } from '../spans.js';
+import { copyPropSpans, getPropSpan, getSpan, setPropSpan, setSpan } from '../spans.js';
 import { type FrontendCode, STATIC_HINT } from './codes.js';
 import { type LoadedProgram, err, spanOf } from './project.js';
 
@@ -119,6 +119,8 @@ export class Evaluator {
   /** Values of top-level declarations (and the binding environments of destructuring consts). */
   private readonly memo = new Map<ts.Node, unknown>();
   private readonly root = new Env();
+  /** Components returned by rpnc factories (the only ones accepted: refuseForged). */
+  private readonly made = new WeakSet<object>();
 
   constructor(
     private readonly loaded: LoadedProgram,
@@ -149,6 +151,7 @@ export class Evaluator {
         return { diagnostics: [err('RPN1004', 'the model file has no default export', { file: entry.fileName, line: 1, col: 1 }, 'end the model file with: export default rpn({ layers: [...] })')] };
       }
       const value = this.symbolValue(dflt, entry);
+      this.refuseForged([value], dflt.declarations?.[0] ?? entry);
       if (isInternal(value)) {
         const at = dflt.declarations?.[0];
         throw this.error('RPN1107', `the default export is ${describe(value)}, not a model`, at ?? entry, 'export the model itself, e.g. export default rpn({ layers: [...] }) or export default makeModel(...)');
@@ -547,6 +550,7 @@ export class Evaluator {
     // grid factories enumerate their patch cells: refuse absurd patches before they run
     const patch = isPlainObject(args[0]) ? gridPatchTooLarge(args[0]) : undefined;
     if (patch) throw new StaticError(diag('RPN2301', `${name}(): ${patch.message}`, { span: (patch.option && getPropSpan(args[0], patch.option)) || spanOf(node), hint: patch.hint }));
+    this.refuseForged(args, node);
     let result: unknown;
     try {
       result = factory(...args);
@@ -559,11 +563,33 @@ export class Evaluator {
       throw new StaticError(err('RPN1201', `${name}() failed: ${(e as Error)?.message ?? String(e)}`, spanOf(node), `check the options of ${name}()`));
     }
     if (typeof result === 'object' && result !== null) {
+      this.made.add(result);
       setSpan(result, spanOf(node));
       const options = (result as { options?: unknown }).options;
       if (isPlainObject(args[0]) && typeof options === 'object' && options !== null) copyPropSpans(args[0], options);
     }
     return result;
+  }
+
+  /**
+   * Components only come from rpnc's factories, which validate every option: an object written to
+   * look like one (`{ kind, type, options }`) would skip that validation, so it is refused (RPN1012),
+   * wherever it sits in a factory's arguments or the default export.
+   */
+  private refuseForged(values: unknown[], node: ts.Node): void {
+    const seen = new Set<object>();
+    const stack = [...values];
+    while (stack.length) {
+      const v = stack.pop();
+      if (typeof v !== 'object' || v === null || this.made.has(v) || seen.has(v) || isInternal(v)) continue;
+      seen.add(v);
+      this.step(1, node);
+      if (isPlainObject(v) && dsl.isComponent(v)) {
+        const span = getSpan(v) ?? spanOf(node);
+        throw new StaticError(err('RPN1012', `this object has the shape of an rpnc component (${describe(v)}) but was not made by an rpnc factory`, span, `call the factory instead (e.g. ${dsl.camel(String((v as Record<string, unknown>).type))}({ ... })): factories check every option, a hand-written { kind, type, options } would skip those checks`));
+      }
+      for (const x of Array.isArray(v) ? v : Object.values(v)) stack.push(x);
+    }
   }
 
   private callClosure(fn: Closure, args: unknown[], node: ts.Node): unknown {

@@ -144,9 +144,12 @@ export function componentTooLarge(c: Component, limits: SizeLimits): TooLarge | 
 /** Heads × channels of the model's layers together (from their options, before any is built). */
 export function modelBranchesTooLarge(layers: readonly Component[]): TooLarge | undefined {
   let total = 0;
+  // a head or layer beyond MAX_BRANCHES on its own gets its own, more precise refusal when it is built
+  const own = (v: unknown) => Math.max(1, num(v) ?? 1);
   for (const l of layers) {
     const o = l.options as Opts;
     const heads = Array.isArray(o.heads) ? (o.heads as Component[]) : undefined;
+    if (own(o.width) > MAX_BRANCHES || own(o.channelNum) > MAX_BRANCHES || heads?.some((h) => own((h?.options as Opts | undefined)?.channelNum) > MAX_BRANCHES)) return undefined;
     total += heads
       ? heads.reduce((s, h) => s + Math.max(1, num((h?.options as Opts | undefined)?.channelNum) ?? 1), 0)
       : Math.max(1, num(o.width) ?? 1) * Math.max(1, num(o.channelNum) ?? 1);

@@ -126,3 +126,33 @@ describe('terminal safety', () => {
     expect(codeFrame("x = '\x1b' + y", 1, 11)).toBe(`1 | x = '\\x1b' + y\n  | ${' '.repeat(13)}^`);
   });
 });
+
+describe('inputs nested as deep as they like get their own code, never RPN4000', () => {
+  it('a 5,000-deep JSON tensor (run -i): RPN3207', async () => {
+    const { parseJsonTensor } = await import('../../runtime/io/json-tensor.js');
+    expect(() => parseJsonTensor('['.repeat(5000) + ']'.repeat(5000), 'x.json')).toThrow(/RPN3207: 'x.json': arrays nested more than 32 deep/);
+  });
+
+  it('a 5,000-deep safetensors header (in a tensor entry or __metadata__): RPN3004', async () => {
+    const { parseSafetensors } = await import('../../compiler/weights/safetensors.js');
+    const file = (header: string) => {
+      const h = Buffer.from(header);
+      const len = Buffer.alloc(8);
+      len.writeBigUInt64LE(BigInt(h.length));
+      return new Uint8Array(Buffer.concat([len, h]));
+    };
+    expect(() => parseSafetensors(file(`{"a":${'['.repeat(5000)}${']'.repeat(5000)}}`), 'w.safetensors')).toThrow(/RPN3004: 'w.safetensors': safetensors header nests objects and arrays 5001 deep/);
+    expect(() => parseSafetensors(file(`{"__metadata__":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`), 'w.safetensors')).toThrow(/RPN3004/);
+  });
+
+  it('a YAML alias bomb in a config: RPN1702', async () => {
+    const { importConfig } = await import('../../compiler/import/index.js');
+    const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 12; i++) lines.push(`a${i}: &a${i} [${Array.from({ length: 9 }, () => `*a${i - 1}`).join(', ')}]`);
+    lines.push('configurations:\n  model_configs:\n    model_class: tinybig.model.rpn\n    model_parameters:\n      name: *a11');
+    const t = performance.now();
+    const res = importConfig(lines.join('\n'), { format: 'yaml', fileName: 'bomb.yaml' });
+    expect(res.diagnostics.map((d) => d.code)).toEqual(['RPN1702']);
+    expect(performance.now() - t).toBeLessThan(5_000);
+  });
+});

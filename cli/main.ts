@@ -60,7 +60,7 @@ program
   .addHelpText('after', `
 Examples:
   rpnc build model.ts --precision fp16 -o m16.onnx  # float16 weights and compute, for --ep cuda
-  rpnc build model.ts --external-data              # -> model.onnx + model.onnx.data
+  rpnc build model.ts --external-data              # -> model.onnx + model.onnx.<hash>.data
   rpnc build model.ts                              # -> model.onnx, seeded weights
   rpnc build model.ts -w ckpt.safetensors -o m.onnx
   rpnc build model.ts --emit ir                    # print the optimised IR

@@ -155,7 +155,7 @@ export async function checkCommand(
   try {
     const bar = progress(`checking ${path.basename(model)}`);
     const onPhase = phaseReporter(bar);
-    const { spec, sourceText } = loadSpec(model, { onPhase });
+    const { spec, sourceText, sourceSha256 } = loadSpec(model, { onPhase });
     // an instance interdependence fixes the batch: the random input has exactly b rows
     const conflict = opts.golden ? undefined : batchConflict(spec, batchOption, path.basename(model));
     if (conflict) reportAndExit([conflict]);
@@ -163,7 +163,7 @@ export async function checkCommand(
     const hugeInput = opts.golden ? undefined : tensorTooLarge(`the random input --batch × m = ${batch} × ${spec.m}`, batch * spec.m, sizeLimits(), 'use a smaller --batch');
     if (hugeInput) usage(hugeInput.message, hugeInput.hint);
     const store = loadWeights(spec, { weights: opts.weights, seed });
-    const res = compileSpec(spec, store, { fold: opts.fold, ...strategy, ...passOpts, sourceText, onPhase, precision: opts.precision });
+    const res = compileSpec(spec, store, { fold: opts.fold, ...strategy, ...passOpts, sourceText, sourceSha256, onPhase, precision: opts.precision });
     bar.done();
     printDiagnostics(res.diagnostics);
     bar.update('running ONNX Runtime and the reference interpreter');

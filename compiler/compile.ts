@@ -68,12 +68,12 @@ export interface CompileResult {
 }
 
 /** Front end + validation: model file -> ModelSpec. */
-export function loadSpec(path: string, opts: Pick<CompileOptions, 'onPhase' | 'maxParams'> = {}): { spec: ModelSpec; sourceText: string; files: string[] } {
+export function loadSpec(path: string, opts: Pick<CompileOptions, 'onPhase' | 'maxParams'> = {}): { spec: ModelSpec; sourceText: string; sourceSha256?: string; files: string[] } {
   return specOf(() => loadModel(path), opts);
 }
 
 /** Run a front-end load, then validation (each timed through `onPhase`); throws on front-end errors. */
-export function specOf(load: () => LoadResult, opts: Pick<CompileOptions, 'onPhase' | 'maxParams'> = {}): { spec: ModelSpec; sourceText: string; files: string[] } {
+export function specOf(load: () => LoadResult, opts: Pick<CompileOptions, 'onPhase' | 'maxParams'> = {}): { spec: ModelSpec; sourceText: string; sourceSha256?: string; files: string[] } {
   let t = performance.now();
   const res = load();
   opts.onPhase?.('front end', performance.now() - t, `${res.files.length} file(s)`);
@@ -82,7 +82,7 @@ export function specOf(load: () => LoadResult, opts: Pick<CompileOptions, 'onPha
   t = performance.now();
   const spec = buildModelSpec(res.value, { maxParams: opts.maxParams });
   opts.onPhase?.('spec', performance.now() - t, `${spec.type}, ${spec.layers.length} layer(s), x [batch, ${spec.m}] -> y [batch, ${spec.n}]`);
-  return { spec, sourceText: res.sourceText, files: res.files };
+  return { spec, sourceText: res.sourceText, sourceSha256: res.sourceSha256, files: res.files };
 }
 
 /** The weights for a spec: the given checkpoints, or rpnc's seeded initialisation. */
@@ -181,7 +181,7 @@ export function strategyOf(spec: ModelSpec, opts: Pick<CompileOptions, 'opt' | '
 }
 
 /** Validated spec + weights -> ONNX: lowering, weight checks, passes (folding ψ(w)), emission. Throws `DiagnosticError`. */
-export function compileSpec(spec: ModelSpec, store: WeightStore, opts: CompileOptions & { sourceText?: string; modelPath?: string } = {}): CompileResult {
+export function compileSpec(spec: ModelSpec, store: WeightStore, opts: CompileOptions & { sourceText?: string; sourceSha256?: string; modelPath?: string } = {}): CompileResult {
   let t = performance.now();
   const phase = (name: CompilePhase, detail: () => string): void => {
     if (opts.onPhase) opts.onPhase(name, performance.now() - t, detail());
@@ -206,7 +206,9 @@ export function compileSpec(spec: ModelSpec, store: WeightStore, opts: CompileOp
     'rpnc.folded': String(opts.fold ?? true),
   };
   if (spec.batch !== undefined) metadata['rpnc.fixed_batch'] = `${spec.batch} (an instance interdependence mixes the rows of the batch; outputs ${spec.rowsOut} rows)`;
-  if (opts.sourceText !== undefined) metadata['rpnc.source_sha256'] = createHash('sha256').update(opts.sourceText).digest('hex');
+  // the whole source closure (entry and relative imports) when the front end loaded it, else the given text
+  if (opts.sourceSha256 !== undefined) metadata['rpnc.source_sha256'] = opts.sourceSha256;
+  else if (opts.sourceText !== undefined) metadata['rpnc.source_sha256'] = createHash('sha256').update(opts.sourceText).digest('hex');
   const model = createModel(graph, { metadata, producerVersion: VERSION });
   const fp32 = modelProto(model);
   const proto = opts.precision === 'fp16' ? toFloat16(fp32, { io: opts.ioPrecision }) : fp32;
@@ -231,9 +233,9 @@ export function compileSpec(spec: ModelSpec, store: WeightStore, opts: CompileOp
 
 /** The whole pipeline from a front-end load (a file, or source text): spec, weights, ONNX. */
 export function compileLoaded(load: () => LoadResult, opts: CompileOptions = {}): CompileResult {
-  const { spec, sourceText } = specOf(load, opts);
+  const { spec, sourceText, sourceSha256 } = specOf(load, opts);
   const store = loadWeights(spec, opts);
-  return compileSpec(spec, store, { ...opts, sourceText });
+  return compileSpec(spec, store, { ...opts, sourceText, sourceSha256 });
 }
 
 /** Compile a model file to ONNX bytes. */

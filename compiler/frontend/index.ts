@@ -4,6 +4,7 @@
  *
  *   const { value, diagnostics } = loadModel('model.ts');
  */
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { type Diagnostic, rememberSource } from '../diagnostics.js';
 import { readTextBounded } from '../read-bounded.js';
@@ -23,6 +24,12 @@ export interface LoadResult {
   files: string[];
   /** Text of the entry file ('' when it cannot be read). */
   sourceText: string;
+  /**
+   * SHA-256 (hex) of the model's whole source closure, the texts analysed: the entry file alone when
+   * it imports nothing (then the hash of `sourceText`), else the entry and each relative import with
+   * its path relative to the entry's folder. Set when the files were loaded.
+   */
+  sourceSha256?: string;
 }
 
 export interface LoadOptions {
@@ -78,7 +85,7 @@ function analyse(abs: string, sourceText: string, opts: LoadOptions, entryText?:
 
     const result = new Evaluator(loaded, { ...DEFAULT_LIMITS, ...opts.limits }).run();
     const failed = result.diagnostics.some((d) => d.severity === 'error');
-    return { value: failed ? undefined : result.value, diagnostics: result.diagnostics, files, sourceText };
+    return { value: failed ? undefined : result.value, diagnostics: result.diagnostics, files, sourceText, sourceSha256: closureSha256(loaded.userFiles) };
   } catch (e) {
     if (e instanceof RangeError && /call stack/i.test(e.message)) {
       // TypeScript's parser and checker recurse on nesting: thousands of nested brackets overflow them
@@ -87,6 +94,14 @@ function analyse(abs: string, sourceText: string, opts: LoadOptions, entryText?:
     const d = err('RPN1199', `internal error of the front end: ${(e as Error)?.message ?? String(e)}`, at, 'this is a bug in rpnc; please report it with the model file');
     return fail(d, sourceText);
   }
+}
+
+/** See LoadResult.sourceSha256. */
+function closureSha256(files: readonly { fileName: string; text: string }[]): string {
+  const h = createHash('sha256').update(files[0]?.text ?? '');
+  const dir = path.dirname(files[0]?.fileName ?? '');
+  for (const f of files.slice(1)) h.update(`\0${path.relative(dir, f.fileName).split(path.sep).join('/')}\0`).update(f.text);
+  return h.digest('hex');
 }
 
 function fail(d: Diagnostic, sourceText: string): LoadResult {

@@ -156,3 +156,25 @@ describe('inputs nested as deep as they like get their own code, never RPN4000',
     expect(performance.now() - t).toBeLessThan(5_000);
   });
 });
+
+describe('rpnc.source_sha256 covers the whole source closure (issue #18)', () => {
+  it('changes when a relative import changes; equals the entry text hash for a single file', async () => {
+    const { compileFile } = await import('../../compiler/compile.js');
+    const { createHash } = await import('node:crypto');
+    const dir = fs.mkdtempSync(path.join(tmp, 'closure-'));
+    const model = path.join(dir, 'model.ts');
+    const entry = `${HEAD}import { n } from './dims.ts';\nexport default rpn({ layers: [perceptronLayer({ m: 2, n })] });\n`;
+    fs.writeFileSync(model, entry);
+    const sha = () => compileFile(model).model.metadata['rpnc.source_sha256'];
+    fs.writeFileSync(path.join(dir, 'dims.ts'), 'export const n = 2;\n');
+    const a = sha();
+    fs.writeFileSync(path.join(dir, 'dims.ts'), 'export const n = 2; // same model, other source\n');
+    const b = sha();
+    expect(a).toMatch(/^[0-9a-f]{64}$/);
+    expect(b).not.toBe(a);
+    const single = path.join(dir, 'single.ts');
+    const text = `${HEAD}${TAIL}`;
+    fs.writeFileSync(single, text);
+    expect(compileFile(single).model.metadata['rpnc.source_sha256']).toBe(createHash('sha256').update(text).digest('hex'));
+  });
+});

@@ -7,6 +7,7 @@ import { DiagnosticError, diag } from '../compiler/diagnostics.js';
 import { writeOnnxModel } from '../compiler/onnx/external-data.js';
 import { FP16_TOLERANCE, type Precision } from '../compiler/onnx/fp16.js';
 import { sizeLimits, tensorTooLarge } from '../compiler/spec/limits.js';
+import { writeFileAtomic } from '../compiler/weights/atomic.js';
 import { printGraph } from '../ir/print.js';
 import { checkPassName } from '../ir/passes/index.js';
 import { selectPasses } from '../compiler/passes.js';
@@ -81,7 +82,8 @@ export async function buildCommand(model: string, opts: { output?: string; weigh
   let afterIr: string | undefined; // the IR right after the last change of --after's pass
   const afterPass = opts.after === undefined ? undefined : (pass: string, g: Graph): void => void (pass === opts.after && (afterIr = printGraph(g)));
   const out = opts.output ?? model.replace(/\.(ts|mts|cts)$/, '.onnx');
-  if (opts.output && !/\.onnx$/.test(opts.output)) usage(`output '${opts.output}' should end in .onnx`);
+  if (opts.output && opts.emit !== 'ir' && !/\.onnx$/.test(opts.output)) usage(`output '${opts.output}' should end in .onnx`);
+  if (opts.output && opts.emit === 'ir' && /\.onnx$/.test(opts.output)) usage(`--emit ir writes the IR as text: '${opts.output}' should not end in .onnx`, 'e.g. -o model.ir, or leave out -o to print it');
   try {
     const bar = progress(`building ${path.basename(model)}`);
     const res = compileFile(model, { weights: opts.weights, seed, fold: opts.fold, ...strategy, ...passOpts, afterPass, onPhase: phaseReporter(bar), precision: opts.precision, ioPrecision: opts.ioPrecision });
@@ -91,7 +93,12 @@ export async function buildCommand(model: string, opts: { output?: string; weigh
     if (opts.emit === 'ir') {
       if (opts.after !== undefined && afterIr === undefined) note(`pass '${opts.after}' did not change the graph: the IR after the whole pipeline follows`);
       const ir = afterIr ?? printGraph(res.model.graph);
-      if (opts.json) printJson(compileJson(res, { ir }));
+      if (opts.output) {
+        // -o with --emit ir: the IR text goes to that file (atomically), not to stdout
+        writeFileAtomic(opts.output, new TextEncoder().encode(ir + '\n'));
+        info(`wrote ${opts.output} (the IR as text)`);
+        if (opts.json) printJson(compileJson(res, { output: opts.output }));
+      } else if (opts.json) printJson(compileJson(res, { ir }));
       else process.stdout.write(ir + '\n');
       return;
     }
@@ -152,6 +159,8 @@ export async function checkCommand(
   const atol = numOption('--atol', opts.atol ?? (fp16 ? FP16_TOLERANCE.atol : '1e-5'));
   const rtol = numOption('--rtol', opts.rtol ?? (fp16 ? FP16_TOLERANCE.rtol : '1e-4'));
   const deviceId = intOption('--device-id', opts.deviceId);
+  // golden outputs come from a trained model's weights: compared with seeded ones they can only mismatch
+  if (opts.golden && !opts.weights?.length) usage('--golden needs the weights the golden outputs were made with (-w)', `e.g. rpnc check ${model} -w weights.safetensors --golden ${opts.golden}`);
   try {
     const bar = progress(`checking ${path.basename(model)}`);
     const onPhase = phaseReporter(bar);

@@ -116,7 +116,7 @@ export function registerInspect(program: Command): void {
     .command('inspect')
     .description('show what a model is made of: per head components, shapes, parameters, FLOPs, fabrication form; operators')
     .argument('<model>', 'a model file (.ts) or an ONNX file (.onnx, from rpnc or any exporter)')
-    .option('-w, --weights <file...>', 'safetensors checkpoint(s) for a model file (default: seeded initialisation)')
+    .option('-w, --weights <file>', 'safetensors checkpoint for a model file, repeatable (default: seeded initialisation)', (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v])
     .option('--seed <n>', 'seed of the initialisation when no --weights are given', '0')
     .option('--batch-hint <n>', "batch size the fabrication cost model plans for (default 1, or the model's fixed batch)")
     .addOption(new Option('--optimize <goal>', 'what the fabrication cost model minimises').choices(['speed', 'size']).default('speed'))

@@ -99,7 +99,24 @@ function jsonDepth(text: string): number {
   return max;
 }
 
+/** The format of a file that is not safetensors, named from its first bytes (a PyTorch .pt, a NumPy .npz/.npy, a pickle), or undefined. */
+export function otherWeightFormat(bytes: Uint8Array, label: string): string | undefined {
+  const starts = (...b: number[]) => b.every((x, i) => bytes[i] === x);
+  if (starts(0x50, 0x4b, 0x03, 0x04) || starts(0x50, 0x4b, 0x05, 0x06)) {
+    return /\.npz$/i.test(label) ? 'a NumPy .npz archive (a zip file)' : 'a zip archive: a PyTorch checkpoint (torch.save, .pt/.pth) or a NumPy .npz';
+  }
+  if (starts(0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59)) return 'a NumPy .npy array';
+  if (bytes[0] === 0x80 && bytes[1] !== undefined && bytes[1] >= 2 && bytes[1] <= 5) return 'a Python pickle (a legacy PyTorch checkpoint, .pt/.pth/.pkl)';
+  return undefined;
+}
+
 export function parseSafetensors(bytes: Uint8Array, label: string): SafetensorsFile {
+  const other = otherWeightFormat(bytes, label);
+  if (other) {
+    fail('RPN3120', `'${label}' is ${other}, not a safetensors file`, {
+      hint: "rpnc reads safetensors checkpoints: in Python, from safetensors.torch import save_file; save_file(model.state_dict(), 'weights.safetensors') (see docs/getting-started.md)",
+    });
+  }
   if (bytes.length < 8) {
     fail('RPN3002', `'${label}' is ${bytes.length} bytes long, too short for a safetensors file (the header length alone is 8 bytes)`, { hint: RESAVE_HINT });
   }

@@ -178,3 +178,23 @@ describe('rpnc.source_sha256 covers the whole source closure (issue #18)', () =>
     expect(compileFile(single).model.metadata['rpnc.source_sha256']).toBe(createHash('sha256').update(text).digest('hex'));
   });
 });
+
+describe("the newcomer's path (issue #18)", () => {
+  it('build --emit ir -o writes the IR to that file; -w before the model path takes one file', async () => {
+    const out = path.join(tmp, 'model.ir');
+    const r = await rpnc(['build', '-w', path.join(root, 'test/corpus/weights/good.safetensors'), path.join(root, 'test/corpus/weights/model.ts'), '--emit', 'ir', '-o', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(fs.readFileSync(out, 'utf8')).toMatch(/^input %x: float32\[batch,3\]\n/);
+    expect(r.stderr).toContain(`wrote ${out} (the IR as text)`);
+  }, 60_000);
+
+  it('import follows -q: no "wrote" line', async () => {
+    const cfg = path.join(tmp, 'cfg.yaml');
+    fs.copyFileSync(path.join(root, 'fixtures/tinybig-configs/banknote_configs.yaml'), cfg);
+    const r = await rpnc(['import', cfg, '-o', path.join(tmp, 'cfg.ts'), '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(fs.existsSync(path.join(tmp, 'cfg.ts'))).toBe(true);
+  }, 60_000);
+});

@@ -31,7 +31,7 @@ beforeAll(async () => {
   const { readTensorFile } = await import('../../runtime/io/tensor-file.js');
   input = readTensorFile(path.join(goldenDir, c, 'io.safetensors'), { name: 'input' });
   fs.writeFileSync(path.join(tmp, 'x.json'), JSON.stringify(Array.from({ length: input.shape[0] }, (_, i) => Array.from(input.data.subarray(i * input.shape[1], (i + 1) * input.shape[1])))));
-  expect(rpnc(tmp, ['build', model, '-w', ...goldenWeights(c), '-o', 'inline.onnx']).code).toBe(0);
+  expect(rpnc(tmp, ['build', model, ...goldenWeights(c).flatMap((w) => ['-w', w]), '-o', 'inline.onnx']).code).toBe(0);
 });
 
 /** The external data file of `model` in `dir`: `<model>.<16 hex of its content's sha256>.data` (issue #18), or undefined. */
@@ -64,7 +64,7 @@ describe('rpnc build --external-data', () => {
   });
 
   it('writes model.onnx + model.onnx.<hash>.data with EXTERNAL tensors at 4096-aligned offsets', () => {
-    const r = rpnc(tmp, ['build', model, '-w', ...goldenWeights(c), '-o', 'ext.onnx', '--external-data']);
+    const r = rpnc(tmp, ['build', model, ...goldenWeights(c).flatMap((w) => ['-w', w]), '-o', 'ext.onnx', '--external-data']);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/wrote ext\.onnx \(\d+ bytes \+ ext\.onnx\.[0-9a-f]{16}\.data \(\d+ bytes\)/);
     const m = decode(fs.readFileSync(path.join(tmp, 'ext.onnx')));
@@ -100,7 +100,7 @@ describe('rpnc build --external-data', () => {
   it('is deterministic (both files byte-identical on a rebuild)', () => {
     for (const d of ['a', 'b']) {
       fs.mkdirSync(path.join(tmp, d), { recursive: true });
-      expect(rpnc(tmp, ['build', model, '-w', ...goldenWeights(c), '-o', `${d}/ext.onnx`, '--external-data']).code).toBe(0);
+      expect(rpnc(tmp, ['build', model, ...goldenWeights(c).flatMap((w) => ['-w', w]), '-o', `${d}/ext.onnx`, '--external-data']).code).toBe(0);
     }
     expect(dataName(path.join(tmp, 'a'), 'ext.onnx')).toBe(dataName(path.join(tmp, 'b'), 'ext.onnx'));
     for (const f of ['ext.onnx', dataName(path.join(tmp, 'a'), 'ext.onnx')!]) {
@@ -110,16 +110,16 @@ describe('rpnc build --external-data', () => {
 
   it('is automatic above the threshold (--external-data-threshold, $RPNC_EXTERNAL_DATA_THRESHOLD)', () => {
     const inlineSize = fs.statSync(path.join(tmp, 'inline.onnx')).size;
-    let r = rpnc(tmp, ['build', model, '-w', ...goldenWeights(c), '-o', 'auto.onnx', '--external-data-threshold', '100']);
+    let r = rpnc(tmp, ['build', model, ...goldenWeights(c).flatMap((w) => ['-w', w]), '-o', 'auto.onnx', '--external-data-threshold', '100']);
     expect(r.code).toBe(0);
     expect(dataName(tmp, 'auto.onnx')).toBeDefined();
     expect(fs.statSync(path.join(tmp, 'auto.onnx')).size).toBeLessThan(inlineSize);
     // Above the threshold: inline again, and the stale .data file is gone.
-    r = rpnc(tmp, ['build', model, '-w', ...goldenWeights(c), '-o', 'auto.onnx', '--external-data-threshold', String(10 * inlineSize)]);
+    r = rpnc(tmp, ['build', model, ...goldenWeights(c).flatMap((w) => ['-w', w]), '-o', 'auto.onnx', '--external-data-threshold', String(10 * inlineSize)]);
     expect(r.code).toBe(0);
     expect(dataName(tmp, 'auto.onnx')).toBeUndefined();
     expect(fs.statSync(path.join(tmp, 'auto.onnx')).size).toBe(inlineSize);
-    r = rpnc(tmp, ['build', model, '-w', ...goldenWeights(c), '-o', 'env.onnx'], { RPNC_EXTERNAL_DATA_THRESHOLD: '100' });
+    r = rpnc(tmp, ['build', model, ...goldenWeights(c).flatMap((w) => ['-w', w]), '-o', 'env.onnx'], { RPNC_EXTERNAL_DATA_THRESHOLD: '100' });
     expect(r.code).toBe(0);
     expect(dataName(tmp, 'env.onnx')).toBeDefined();
     r = rpnc(tmp, ['build', model, '-o', 'bad.onnx', '--external-data-threshold', 'lots']);
@@ -128,7 +128,7 @@ describe('rpnc build --external-data', () => {
   });
 
   it('a missing or truncated .data file is a clean RPN5002 at rpnc run', () => {
-    expect(rpnc(tmp, ['build', model, '-w', ...goldenWeights(c), '-o', 'lost.onnx', '--external-data']).code).toBe(0);
+    expect(rpnc(tmp, ['build', model, ...goldenWeights(c).flatMap((w) => ['-w', w]), '-o', 'lost.onnx', '--external-data']).code).toBe(0);
     const lost = dataName(tmp, 'lost.onnx')!;
     fs.rmSync(path.join(tmp, lost));
     let r = rpnc(tmp, ['run', 'lost.onnx', '-i', 'x.json']);

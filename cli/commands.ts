@@ -126,8 +126,14 @@ export async function runCommand(model: string, opts: { input: string; output?: 
   try {
     if (!fs.existsSync(model)) throw new DiagnosticError({ code: 'RPN5004', severity: 'error', message: `ONNX file '${model}' not found`, hint: 'build it first: rpnc build model.ts' });
     const input = readTensorFile(opts.input, { name: 'input' });
-    if (input.shape.length !== 2) usage(`input '${opts.input}' has shape [${input.shape.join(', ')}], expected [batch, m]`);
+    // a bad input file is the user's file (exit 1, RPN3121), not an ONNX Runtime failure (exit 3)
+    const badInput = (message: string, hint: string): never => {
+      throw new DiagnosticError(diag('RPN3121', message, { hint }));
+    };
+    if (input.shape.length !== 2) badInput(`input '${opts.input}' has shape [${input.shape.join(', ')}], expected [batch, m]`, 'give a 2-D tensor: one row of m features per example');
     const s = await createSession(model, { ep: opts.ep, deviceId, onNote: (m) => note(m), onWarning: (w) => printDiagnostics([w]) });
+    const m = (s.session.inputMetadata?.[0] as { shape?: unknown[] } | undefined)?.shape?.[1];
+    if (typeof m === 'number' && input.shape[1] !== m) badInput(`input '${opts.input}' has ${input.shape[1]} features per row, but the model takes m = ${m}`, `give an input of shape [batch, ${m}]`);
     const fixed = fixedBatch(s);
     if (fixed !== undefined && input.shape[0] !== fixed) {
       throw new DiagnosticError(diag('RPN5003', `the model has a fixed batch of ${fixed} rows (an instance interdependence mixes the rows of the batch), but input '${opts.input}' has ${input.shape[0]} rows`, { hint: `give an input of shape [${fixed}, ${input.shape[1]}]` }));

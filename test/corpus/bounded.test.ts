@@ -198,3 +198,17 @@ describe("the newcomer's path (issue #18)", () => {
     expect(fs.existsSync(path.join(tmp, 'cfg.ts'))).toBe(true);
   }, 60_000);
 });
+
+describe('check mismatch hints (issue #18)', () => {
+  it('says the ONNX is right when it matches the golden and only the reference differs; mentions Dropout for golden mismatches', async () => {
+    const { mismatchDiagnostic } = await import('../../compiler/check.js');
+    const ag = (a: string, b: string, ok: boolean) => ({ a, b, ok, maxAbs: ok ? 0 : 0.5, maxRel: 0, worst: ok ? undefined : 3 });
+    const report = (comparisons: ReturnType<typeof ag>[]) => ({ comparisons }) as never;
+    const onlyRef = mismatchDiagnostic(report([ag('onnxruntime', 'reference', false), ag('onnxruntime', 'golden', true), ag('reference', 'golden', false)]))!;
+    expect(onlyRef.hint).toContain('the compiled ONNX matches the golden outputs');
+    expect(onlyRef.hint).not.toContain('bug in rpnc');
+    const golden = mismatchDiagnostic(report([ag('onnxruntime', 'reference', true), ag('onnxruntime', 'golden', false), ag('reference', 'golden', false)]))!;
+    expect(golden.hint).toContain('Dropout');
+    expect(mismatchDiagnostic(report([ag('onnxruntime', 'reference', false)]))!.hint).toContain('bug in rpnc');
+  });
+});

@@ -7,6 +7,7 @@ import { DiagnosticError, diag } from '../compiler/diagnostics.js';
 import { writeOnnxModel } from '../compiler/onnx/external-data.js';
 import { FP16_TOLERANCE, type Precision } from '../compiler/onnx/fp16.js';
 import { sizeLimits, tensorTooLarge } from '../compiler/spec/limits.js';
+import { writeFileAtomic } from '../compiler/weights/atomic.js';
 import { printGraph } from '../ir/print.js';
 import { checkPassName } from '../ir/passes/index.js';
 import { selectPasses } from '../compiler/passes.js';
@@ -83,7 +84,8 @@ export async function buildCommand(model: string, opts: { output?: string; weigh
   let afterIr: string | undefined; // the IR right after the last change of --after's pass
   const afterPass = opts.after === undefined ? undefined : (pass: string, g: Graph): void => void (pass === opts.after && (afterIr = printGraph(g)));
   const out = opts.output ?? model.replace(/\.(ts|mts|cts)$/, '.onnx');
-  if (opts.output && !/\.onnx$/.test(opts.output)) usage(`output '${opts.output}' should end in .onnx`);
+  if (opts.output && opts.emit !== 'ir' && !/\.onnx$/.test(opts.output)) usage(`output '${opts.output}' should end in .onnx`);
+  if (opts.output && opts.emit === 'ir' && /\.onnx$/.test(opts.output)) usage(`--emit ir writes the IR as text: '${opts.output}' should not end in .onnx`, 'e.g. -o model.ir, or leave out -o to print it');
   try {
     const bar = progress(`building ${path.basename(model)}`);
     const res = compileFile(model, { weights: opts.weights, seed, fold: opts.fold, ...strategy, ...passOpts, afterPass, onPhase: phaseReporter(bar), precision: opts.precision, ioPrecision: opts.ioPrecision });
@@ -93,7 +95,12 @@ export async function buildCommand(model: string, opts: { output?: string; weigh
     if (opts.emit === 'ir') {
       if (opts.after !== undefined && afterIr === undefined) note(`pass '${opts.after}' did not change the graph: the IR after the whole pipeline follows`);
       const ir = afterIr ?? printGraph(res.model.graph);
-      if (opts.json) printJson(compileJson(res, { ir }));
+      if (opts.output) {
+        // -o with --emit ir: the IR text goes to that file (atomically), not to stdout
+        writeFileAtomic(opts.output, new TextEncoder().encode(ir + '\n'));
+        info(`wrote ${opts.output} (the IR as text)`);
+        if (opts.json) printJson(compileJson(res, { output: opts.output }));
+      } else if (opts.json) printJson(compileJson(res, { ir }));
       else process.stdout.write(ir + '\n');
       return;
     }
@@ -121,8 +128,14 @@ export async function runCommand(model: string, opts: { input: string; output?: 
   try {
     if (!fs.existsSync(model)) throw new DiagnosticError({ code: 'RPN5004', severity: 'error', message: `ONNX file '${model}' not found`, hint: 'build it first: rpnc build model.ts' });
     const input = readTensorFile(opts.input, { name: 'input' });
-    if (input.shape.length !== 2) usage(`input '${opts.input}' has shape [${input.shape.join(', ')}], expected [batch, m]`);
+    // a bad input file is the user's file (exit 1, RPN3121), not an ONNX Runtime failure (exit 3)
+    const badInput = (message: string, hint: string): never => {
+      throw new DiagnosticError(diag('RPN3121', message, { hint }));
+    };
+    if (input.shape.length !== 2) badInput(`input '${opts.input}' has shape [${input.shape.join(', ')}], expected [batch, m]`, 'give a 2-D tensor: one row of m features per example');
     const s = await createSession(model, { ep: opts.ep, deviceId, onNote: (m) => note(m), onWarning: (w) => printDiagnostics([w]) });
+    const m = (s.session.inputMetadata?.[0] as { shape?: unknown[] } | undefined)?.shape?.[1];
+    if (typeof m === 'number' && input.shape[1] !== m) badInput(`input '${opts.input}' has ${input.shape[1]} features per row, but the model takes m = ${m}`, `give an input of shape [batch, ${m}]`);
     const fixed = fixedBatch(s);
     if (fixed !== undefined && input.shape[0] !== fixed) {
       throw new DiagnosticError(diag('RPN5003', `the model has a fixed batch of ${fixed} rows (an instance interdependence mixes the rows of the batch), but input '${opts.input}' has ${input.shape[0]} rows`, { hint: `give an input of shape [${fixed}, ${input.shape[1]}]` }));
@@ -154,10 +167,12 @@ export async function checkCommand(
   const atol = numOption('--atol', opts.atol ?? (fp16 ? FP16_TOLERANCE.atol : '1e-5'));
   const rtol = numOption('--rtol', opts.rtol ?? (fp16 ? FP16_TOLERANCE.rtol : '1e-4'));
   const deviceId = intOption('--device-id', opts.deviceId);
+  // golden outputs come from a trained model's weights: compared with seeded ones they can only mismatch
+  if (opts.golden && !opts.weights?.length) usage('--golden needs the weights the golden outputs were made with (-w)', `e.g. rpnc check ${model} -w weights.safetensors --golden ${opts.golden}`);
   try {
     const bar = progress(`checking ${path.basename(model)}`);
     const onPhase = phaseReporter(bar);
-    const { spec, sourceText } = loadSpec(model, { onPhase });
+    const { spec, sourceText, sourceSha256 } = loadSpec(model, { onPhase });
     // an instance interdependence fixes the batch: the random input has exactly b rows
     const conflict = opts.golden ? undefined : batchConflict(spec, batchOption, path.basename(model));
     if (conflict) reportAndExit([conflict]);
@@ -165,7 +180,7 @@ export async function checkCommand(
     const hugeInput = opts.golden ? undefined : tensorTooLarge(`the random input --batch × m = ${batch} × ${spec.m}`, batch * spec.m, sizeLimits(), 'use a smaller --batch');
     if (hugeInput) usage(hugeInput.message, hugeInput.hint);
     const store = loadWeights(spec, { weights: opts.weights, seed });
-    const res = compileSpec(spec, store, { fold: opts.fold, ...strategy, ...passOpts, sourceText, onPhase, precision: opts.precision });
+    const res = compileSpec(spec, store, { fold: opts.fold, ...strategy, ...passOpts, sourceText, sourceSha256, onPhase, precision: opts.precision });
     bar.done();
     printDiagnostics(res.diagnostics);
     bar.update('running ONNX Runtime and the reference interpreter');

@@ -1,31 +1,35 @@
 /** `rpnc import`: a tinybig model config (YAML/JSON) -> an rpnc model file (TypeScript DSL). */
 import type { Command } from 'commander';
-import * as fs from 'node:fs';
-import { DiagnosticError, formatDiagnostic } from '../compiler/diagnostics.js';
+import { DiagnosticError, rememberSource } from '../compiler/diagnostics.js';
+import { readTextBounded } from '../compiler/read-bounded.js';
 import { importConfig } from '../compiler/import/index.js';
 import { writeFileAtomic } from '../compiler/weights/atomic.js';
 import { reportAndExit, usage } from './report.js';
+import { info, printDiagnostics } from './terminal.js';
 
 const CONFIG = /\.(ya?ml|json)$/i;
+/** Bytes of a config rpnc reads (tinybig's published configs have a few kilobytes). */
+const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 
 export async function importCommand(config: string, opts: { output?: string }): Promise<void> {
   if (!CONFIG.test(config)) usage(`'${config}' is not a tinybig config file`, 'pass a .yaml, .yml or .json config (e.g. one of tinybig\'s published configs)');
   const out = opts.output ?? config.replace(CONFIG, '.ts');
   if (!/\.(ts|mts|cts)$/.test(out)) usage(`output '${out}' should end in .ts`, 'the output is an rpnc model file (TypeScript)');
   try {
-    let text: string;
-    try {
-      text = fs.readFileSync(config, 'utf8');
-    } catch (e) {
-      const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'it is a directory' : (e as Error).message;
+    // type and size before reading (a FIFO would block, a huge file would be read whole)
+    const read = readTextBounded(config, MAX_CONFIG_BYTES);
+    if (!read.ok) {
+      const why = read.problem === 'missing' ? 'no such file' : read.problem === 'not-a-file' ? `it is ${read.kind}` : read.problem === 'too-large' ? `it has ${read.size} bytes (a tinybig config has a few kilobytes; rpnc reads at most ${MAX_CONFIG_BYTES})` : read.message;
       throw new DiagnosticError({ code: 'RPN1701', severity: 'error', message: `cannot read config '${config}': ${why}`, hint: 'check the path' });
     }
+    const text = read.text;
+    rememberSource(config, text); // code frames come from this text
     const res = importConfig(text, { format: /\.json$/i.test(config) ? 'json' : 'yaml', fileName: config });
     const errors = res.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length) reportAndExit(res.diagnostics);
-    for (const d of res.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
+    printDiagnostics(res.diagnostics); // (warnings: not with --quiet)
     writeFileAtomic(out, new TextEncoder().encode(res.source));
-    process.stderr.write(`wrote ${out} (from ${config}); build it with: rpnc build ${out}\n`);
+    info(`wrote ${out} (from ${config}); build it with: rpnc build ${out}`);
   } catch (e) {
     reportAndExit(e);
   }

@@ -123,7 +123,7 @@ export function registerInspect(program: Command): void {
     .description('show what a model is made of: per head components, shapes, parameters, FLOPs, fabrication form; operators')
     .argument('<model>', 'a model file (.ts), an ONNX file (.onnx, from rpnc or any exporter), or a checkpoint (torch.save or safetensors)')
     .option('--model <model.ts>', 'with a checkpoint: the model file it is for (shows where each tensor lands)')
-    .option('-w, --weights <file...>', 'checkpoint(s) for a model file: torch.save or safetensors (default: seeded initialisation)')
+    .option('-w, --weights <file>', 'checkpoint for a model file: torch.save or safetensors, repeatable (default: seeded initialisation)', (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v])
     .option('--seed <n>', 'seed of the initialisation when no --weights are given', '0')
     .option('--batch-hint <n>', "batch size the fabrication cost model plans for (default 1, or the model's fixed batch)")
     .addOption(new Option('--optimize <goal>', 'what the fabrication cost model minimises').choices(['speed', 'size']).default('speed'))

@@ -20,6 +20,9 @@ import { PASS_NAMES } from '../ir/passes/index.js';
 /** `--disable-pass` is repeatable: collect every value. */
 const collectPass = (v: string, prev: string[] = []): string[] => [...prev, v];
 
+/** A repeatable option: each `-w file` adds one file (a variadic `-w a b` would swallow the model path after it). */
+const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
+
 const program = new Command();
 program
   .name('rpnc')
@@ -45,7 +48,7 @@ program
   .description('compile a model file to ONNX (the reconciliation ψ(w) folded into constants)')
   .argument('<model.ts>', 'the model file (TypeScript DSL; its default export is the model)')
   .option('-o, --output <file>', 'output ONNX file (default: the model file with .onnx)')
-  .option('-w, --weights <file...>', 'checkpoint(s) with tinybig state_dict names: torch.save (save_ckpt) or safetensors, by content (merged)')
+  .option('-w, --weights <file>', 'checkpoint with tinybig state_dict names: torch.save (save_ckpt) or safetensors, by content (repeat -w for several: merged)', collect)
   .option('--seed <n>', 'seed of rpnc\'s deterministic initialisation when no --weights are given', '0')
   .option('--no-fold', 'keep the fabrication ψ(w) as ONNX operations instead of folding it')
   .option('--no-opt', 'no optimisations: the plain dense fabrication W, only constant folding and dead-code elimination')
@@ -63,7 +66,7 @@ program
   .addHelpText('after', `
 Examples:
   rpnc build model.ts --precision fp16 -o m16.onnx  # float16 weights and compute, for --ep cuda
-  rpnc build model.ts --external-data              # -> model.onnx + model.onnx.data
+  rpnc build model.ts --external-data              # -> model.onnx + model.onnx.<hash>.data
   rpnc build model.ts                              # -> model.onnx, seeded weights
   rpnc build model.ts -w ckpt/mlp_checkpoint       # tinybig's save_ckpt file (torch.save), as it is
   rpnc build model.ts -w ckpt.safetensors -o m.onnx
@@ -93,7 +96,7 @@ program
   .command('check')
   .description('compile, then compare ONNX Runtime, the reference interpreter and golden outputs')
   .argument('<model.ts>', 'the model file')
-  .option('-w, --weights <file...>', 'checkpoint(s): torch.save or safetensors')
+  .option('-w, --weights <file>', 'checkpoint: torch.save or safetensors (repeat -w for several: merged)', collect)
   .option('--seed <n>', 'seed for initialisation (no --weights) and for the random input (no --golden)', '0')
   .option('-g, --golden <file>', 'golden io.safetensors with tensors "input" and "output" (e.g. from real tinybig)')
   .option('--batch <n>', "rows of the random input when no --golden is given (default 4, or the model's fixed batch)")

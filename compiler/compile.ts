@@ -2,6 +2,8 @@
  * The pipeline: model.ts -> (front end) DSL value -> (spec) ModelSpec -> (lower) IR -> (passes) -> ONNX.
  * Library code: never prints, never exits; problems are thrown as DiagnosticError.
  */
+import * as fs from 'node:fs';
+import * as nodePath from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Graph, Model } from '../ir/graph.js';
 import { createModel } from '../ir/graph.js';
@@ -71,12 +73,12 @@ export interface CompileResult {
 }
 
 /** Front end + validation: model file -> ModelSpec. */
-export function loadSpec(path: string, opts: Pick<CompileOptions, 'onPhase' | 'maxParams'> = {}): { spec: ModelSpec; sourceText: string; files: string[] } {
+export function loadSpec(path: string, opts: Pick<CompileOptions, 'onPhase' | 'maxParams'> = {}): { spec: ModelSpec; sourceText: string; sourceSha256?: string; files: string[] } {
   return specOf(() => loadModel(path), opts);
 }
 
 /** Run a front-end load, then validation (each timed through `onPhase`); throws on front-end errors. */
-export function specOf(load: () => LoadResult, opts: Pick<CompileOptions, 'onPhase' | 'maxParams'> = {}): { spec: ModelSpec; sourceText: string; files: string[] } {
+export function specOf(load: () => LoadResult, opts: Pick<CompileOptions, 'onPhase' | 'maxParams'> = {}): { spec: ModelSpec; sourceText: string; sourceSha256?: string; files: string[] } {
   let t = performance.now();
   const res = load();
   opts.onPhase?.('front end', performance.now() - t, `${res.files.length} file(s)`);
@@ -84,9 +86,18 @@ export function specOf(load: () => LoadResult, opts: Pick<CompileOptions, 'onPha
   if (errors.length) throw new DiagnosticError(res.diagnostics);
   t = performance.now();
   const entry = res.files[0];
-  const spec = buildModelSpec(res.value, { maxParams: opts.maxParams, readGraphFile: entry ? (rel) => readGraphFile(entry, rel) : undefined });
+  const dataFiles: string[] = []; // graph files the model reads: part of its source closure (rpnc.source_sha256)
+  const readGraph = (rel: string) => {
+    const g = readGraphFile(entry, rel);
+    dataFiles.push(nodePath.resolve(nodePath.dirname(entry), rel));
+    return g;
+  };
+  const spec = buildModelSpec(res.value, { maxParams: opts.maxParams, readGraphFile: entry ? readGraph : undefined });
   opts.onPhase?.('spec', performance.now() - t, `${spec.type}, ${spec.layers.length} layer(s), x [batch, ${spec.m}] -> y [batch, ${spec.n}]`);
-  return { spec, sourceText: res.sourceText, files: res.files };
+  const sourceSha256 = dataFiles.length && res.sourceSha256
+    ? createHash('sha256').update([res.sourceSha256, ...[...new Set(dataFiles)].sort().map((f) => createHash('sha256').update(fs.readFileSync(f)).digest('hex'))].join('\n')).digest('hex')
+    : res.sourceSha256;
+  return { spec, sourceText: res.sourceText, sourceSha256, files: res.files };
 }
 
 /** The weights for a spec: the given checkpoints, or rpnc's seeded initialisation. */
@@ -185,7 +196,7 @@ export function strategyOf(spec: ModelSpec, opts: Pick<CompileOptions, 'opt' | '
 }
 
 /** Validated spec + weights -> ONNX: lowering, weight checks, passes (folding ψ(w)), emission. Throws `DiagnosticError`. */
-export function compileSpec(spec: ModelSpec, store: WeightStore, opts: CompileOptions & { sourceText?: string; modelPath?: string; /** tests: force a chain/graph mixing form */ mixForm?: LowerOptions['mixForm'] } = {}): CompileResult {
+export function compileSpec(spec: ModelSpec, store: WeightStore, opts: CompileOptions & { sourceText?: string; sourceSha256?: string; modelPath?: string; /** tests: force a chain/graph mixing form */ mixForm?: LowerOptions['mixForm'] } = {}): CompileResult {
   let t = performance.now();
   const phase = (name: CompilePhase, detail: () => string): void => {
     if (opts.onPhase) opts.onPhase(name, performance.now() - t, detail());
@@ -214,7 +225,9 @@ export function compileSpec(spec: ModelSpec, store: WeightStore, opts: CompileOp
   // not for a fixed batch (the rows are mixed), an A computed from the batch, or BatchNorm on batch statistics
   const coupled = spec.batch !== undefined || !!spec.rowCoupled || batchNormWarnings(spec, store).length > 0;
   metadata['rpnc.rows_independent'] = String(!coupled);
-  if (opts.sourceText !== undefined) metadata['rpnc.source_sha256'] = createHash('sha256').update(opts.sourceText).digest('hex');
+  // the whole source closure (entry and relative imports) when the front end loaded it, else the given text
+  if (opts.sourceSha256 !== undefined) metadata['rpnc.source_sha256'] = opts.sourceSha256;
+  else if (opts.sourceText !== undefined) metadata['rpnc.source_sha256'] = createHash('sha256').update(opts.sourceText).digest('hex');
   const model = createModel(graph, { metadata, producerVersion: VERSION });
   const fp32 = modelProto(model);
   const proto = opts.precision === 'fp16' ? toFloat16(fp32, { io: opts.ioPrecision }) : fp32;
@@ -239,9 +252,9 @@ export function compileSpec(spec: ModelSpec, store: WeightStore, opts: CompileOp
 
 /** The whole pipeline from a front-end load (a file, or source text): spec, weights, ONNX. */
 export function compileLoaded(load: () => LoadResult, opts: CompileOptions = {}): CompileResult {
-  const { spec, sourceText } = specOf(load, opts);
+  const { spec, sourceText, sourceSha256 } = specOf(load, opts);
   const store = loadWeights(spec, opts);
-  return compileSpec(spec, store, { ...opts, sourceText });
+  return compileSpec(spec, store, { ...opts, sourceText, sourceSha256 });
 }
 
 /** Compile a model file to ONNX bytes. */

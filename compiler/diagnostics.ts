@@ -69,16 +69,49 @@ export function exitCodeFor(diags: Diagnostic[]): number {
   return code;
 }
 
+/**
+ * Characters a terminal would act on instead of showing (C0 controls but tab, DEL, C1 controls,
+ * and the bidirectional overrides that reorder what is shown): model files, configs and messages
+ * quoting them are printed with these escaped, so a file cannot clear the screen, write the
+ * clipboard (OSC 52) or print a spoofed "build ok" line.
+ */
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** `s` with every terminal control character written as `\xNN` or `\uNNNN` (newlines kept unless `oneLine`). */
+export function escapeControl(s: string, oneLine = false): string {
+  const out = s.replace(UNSAFE, (c) => {
+    const n = c.charCodeAt(0);
+    return n < 0x100 ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
+  });
+  return oneLine ? out.replace(/\r?\n/g, '\\n') : out;
+}
+
+/** Longest stretch of one source line a code frame shows (around the column). */
+const FRAME_WIDTH = 160;
+
+/** One line of a code frame: control characters escaped, a window of FRAME_WIDTH around `col`; the caret offset in it. */
+function frameLine(line: string, col: number, width: number): { text: string; caretAt: number; caretLen: number } {
+  const from = line.length > FRAME_WIDTH ? Math.max(0, Math.min(col - 1 - FRAME_WIDTH / 2, line.length - FRAME_WIDTH)) : 0;
+  const to = Math.min(line.length, from + FRAME_WIDTH);
+  const pre = from > 0 ? '…' : '';
+  const shown = (a: number, b: number) => escapeControl(line.slice(a, b), true);
+  const before = pre + shown(from, Math.max(from, Math.min(to, col - 1)));
+  const marked = shown(Math.max(from, col - 1), Math.min(to, col - 1 + Math.max(1, width)));
+  return { text: pre + shown(from, to) + (to < line.length ? '…' : ''), caretAt: before.length, caretLen: Math.max(1, marked.length) };
+}
+
 /** Code frame: the offending line with a caret under the column, and one line of context before. */
 export function codeFrame(sourceText: string, line: number, col: number, width = 1): string {
   const lines = sourceText.split(/\r?\n/);
   const out: string[] = [];
   const gutter = String(line + 1).length;
+  let caret = { caretAt: Math.max(0, col - 1), caretLen: 1 };
   for (let l = Math.max(1, line - 1); l <= Math.min(lines.length, line); l++) {
-    out.push(`${String(l).padStart(gutter)} | ${lines[l - 1]}`);
+    const f = frameLine(lines[l - 1], l === line ? col : 1, l === line ? Math.min(width, lines[l - 1].length - col + 1) : 1);
+    if (l === line) caret = f;
+    out.push(`${String(l).padStart(gutter)} | ${f.text}`);
   }
-  const caretLen = Math.max(1, Math.min(width, (lines[line - 1] ?? '').length - col + 1));
-  out.push(`${' '.repeat(gutter)} | ${' '.repeat(Math.max(0, col - 1))}${'^'.repeat(caretLen)}`);
+  out.push(`${' '.repeat(gutter)} | ${' '.repeat(caret.caretAt)}${'^'.repeat(caret.caretLen)}`);
   return out.join('\n');
 }
 
@@ -94,8 +127,8 @@ const ansi = (on: boolean | undefined, code: string) => (s: string) => (on ? `\x
 export function formatDiagnostic(d: Diagnostic, readSource: (file: string) => string | undefined = defaultRead, opts: FormatOptions = {}): string {
   const severity = ansi(opts.color, d.severity === 'error' ? '1;31' : '1;33');
   const bold = ansi(opts.color, '1');
-  const head = d.span ? `${bold(`${d.span.file}:${d.span.line}:${d.span.col}`)} - ` : '';
-  let s = `${head}${severity(d.severity)} ${bold(d.code)}: ${d.message}`;
+  const head = d.span ? `${bold(`${escapeControl(d.span.file, true)}:${d.span.line}:${d.span.col}`)} - ` : '';
+  let s = `${head}${severity(d.severity)} ${bold(d.code)}: ${escapeControl(d.message)}`;
   if (d.span) {
     const text = readSource(d.span.file);
     if (text !== undefined) {
@@ -104,12 +137,31 @@ export function formatDiagnostic(d: Diagnostic, readSource: (file: string) => st
       s += '\n\n' + frame + '\n';
     }
   }
-  if (d.hint) s += `\n  ${ansi(opts.color, '36')('hint')}: ${d.hint}`;
+  if (d.hint) s += `\n  ${ansi(opts.color, '36')('hint')}: ${escapeControl(d.hint)}`;
   return s;
 }
 
+/**
+ * Texts rpnc has already read (model files, configs), by path: code frames are cut from the text that
+ * was analysed, never from a second read of the file (which may have changed, or be a FIFO that
+ * blocks). A few recent files are kept.
+ */
+const sources = new Map<string, string>();
+const MAX_REMEMBERED = 16;
+const MAX_FRAME_SOURCE_BYTES = 4 * 1024 * 1024;
+export function rememberSource(file: string, text: string): void {
+  sources.delete(file);
+  sources.set(file, text);
+  while (sources.size > MAX_REMEMBERED) sources.delete(sources.keys().next().value as string);
+}
+
+/** A code frame's text: what was read, else the file if it is a regular file of at most 4 MiB (MAX_FRAME_SOURCE_BYTES). */
 function defaultRead(file: string): string | undefined {
+  const known = sources.get(file);
+  if (known !== undefined) return known;
   try {
+    const st = fs.statSync(file);
+    if (!st.isFile() || st.size > MAX_FRAME_SOURCE_BYTES) return undefined;
     return fs.readFileSync(file, 'utf8');
   } catch {
     return undefined;

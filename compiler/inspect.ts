@@ -287,11 +287,11 @@ export function graphInfo(g: Graph): GraphInfo {
 }
 
 /** Inspect a model file (or a spec with its weights): compiled as `rpnc build` would, with the same options. */
-export function inspectModel(model: string | { spec: ModelSpec; weights: WeightStore; sourceText?: string }, opts: InspectOptions = {}): InspectReport {
-  const { spec, sourceText } = typeof model === 'string' ? loadSpec(model) : model;
+export function inspectModel(model: string | { spec: ModelSpec; weights: WeightStore; sourceText?: string; sourceSha256?: string }, opts: InspectOptions = {}): InspectReport {
+  const { spec, sourceText, sourceSha256 } = typeof model === 'string' ? loadSpec(model) : model;
   const store = typeof model === 'string' ? loadWeights(spec, { weights: opts.weights, seed: opts.seed }) : model.weights;
   const o = { fold: opts.fold ?? true, ...strategyOf(spec, opts) };
-  const res = compileSpec(spec, store, { ...o, sourceText });
+  const res = compileSpec(spec, store, { ...o, sourceText, sourceSha256 });
   const onnxPart = inspectOnnx(res.onnx);
   const graph = graphInfo(res.model.graph);
   const sizes = typeof model === 'string' ? checkpointSizes(spec, opts.weights) : checkpointSizes(spec);

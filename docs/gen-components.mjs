@@ -45,10 +45,20 @@ for (const name of Object.keys(dsl).sort()) {
     failures.push(`${name}: ${error}`);
     continue;
   }
-  const options = Object.entries(c.options)
-    .filter(([k]) => !['name', 'device'].includes(k))
-    .map(([k, v]) => (required.includes(k) ? `**${k}** (required)` : `${k} = ${fmt(v)}`))
-    .join(', ');
+  // options without a default (hm p, q; linearExpansion c; ...) are not in c.options: the factory lists every option it knows for an unknown one
+  let known = [];
+  try {
+    f({ ...Object.fromEntries(required.map((k) => [k, c.options[k]])), __probe__: 1 });
+  } catch (e) {
+    known = (/known options: (.*)$/.exec(e.hint ?? '')?.[1] ?? '').split(', ').filter(Boolean);
+  }
+  const noDefault = known.filter((k) => !(k in c.options) && !['name', 'device'].includes(k));
+  const options = [
+    ...Object.entries(c.options)
+      .filter(([k]) => !['name', 'device'].includes(k))
+      .map(([k, v]) => (required.includes(k) ? `**${k}** (required)` : `${k} = ${fmt(v)}`)),
+    ...noDefault.map((k) => `${k} (optional, no default)`),
+  ].join(', ');
   const used = fixtures.filter((x) => new RegExp(`\\b${name}\\(`).test(x.text)).map((x) => x.name);
   const note = refusalNote(c.type);
   rows.push({ kind: c.kind, name, type: c.type, options: note ? `${note.code === 'RPN2173' && c.kind === 'fusion' ? '' : '**refused** — '}${note.code}: ${note.reason}${c.kind === 'fusion' ? `; options: ${options}` : ''}` : options, used });

@@ -9,6 +9,7 @@
  * - Protobuf is only touched in compiler/onnx/emit.ts.
  */
 import { fail } from '../compiler/diagnostics.js';
+import { MAX_IR_NODES } from '../compiler/spec/limits.js';
 import type { DType, Tensor } from './tensor.js';
 
 /** A dimension: a static size, or a symbolic name such as 'batch'. */
@@ -104,6 +105,8 @@ export class Graph {
 
   /** Create a node, set its outputs' producer, and append it (caller keeps topological order). */
   addNode(op: string, inputs: (Value | null)[], outputs: Value[], attrs: Attrs = {}, opts: { noFold?: boolean; name?: string } = {}): Node {
+    // bounded before the passes (and the rest of the lowering) do any more work on it
+    if (this.nodes.length >= MAX_IR_NODES) fail('RPN2302', `the lowered graph has more than ${MAX_IR_NODES.toLocaleString('en-US')} operations, more than rpnc compiles`, { hint: 'use fewer layers, heads or channels' });
     const node: Node = { op, inputs, outputs, attrs, name: opts.name ?? this.uniqueNodeName(op) };
     if (opts.noFold) node.noFold = true;
     for (const o of outputs) o.producer = node;
@@ -156,6 +159,14 @@ export class Graph {
     return true;
   }
 
+  /**
+   * Whether `node` is (still) in the graph, in O(1): every way a node leaves the graph (removeNode,
+   * the passes' sweeps) clears its outputs' producer.
+   */
+  hasNode(node: Node): boolean {
+    return node.outputs.length > 0 ? node.outputs.some((o) => o.producer === node) : this.nodes.includes(node);
+  }
+
   removeNode(node: Node): void {
     const i = this.nodes.indexOf(node);
     if (i < 0) fail('RPN4001', `removeNode: node ${node.name} is not in the graph`);
@@ -169,6 +180,7 @@ export class Graph {
 
   /** Reorder `nodes` topologically (stable: keeps the current order where it is already valid). */
   topologicalSort(): void {
+    const inGraph = new Set(this.nodes);
     const done = new Set<Node>();
     const onStack = new Set<Node>();
     const order: Node[] = [];
@@ -176,7 +188,7 @@ export class Graph {
       if (done.has(n)) return;
       if (onStack.has(n)) fail('RPN4001', `cycle through node ${n.name}`);
       onStack.add(n);
-      for (const x of n.inputs) if (x?.producer && this.nodes.includes(x.producer)) visit(x.producer);
+      for (const x of n.inputs) if (x?.producer && inGraph.has(x.producer)) visit(x.producer);
       onStack.delete(n);
       done.add(n);
       order.push(n);

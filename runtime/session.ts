@@ -14,7 +14,7 @@
  * go to the process's stderr for CUDA sessions.
  *
  * A model can be given as bytes or as a file path; a path is what a model with external data
- * (`model.onnx.data` next to it) needs.
+ * (`model.onnx.<hash>.data` next to it) needs.
  */
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';

@@ -51,6 +51,10 @@ export const is = {
   string: ((v) => (typeof v === 'string' ? undefined : 'a string')) as Check,
   oneOf: (...values: string[]): Check => (v) => (typeof v === 'string' && values.includes(v) ? undefined : `one of ${values.map((x) => `'${x}'`).join(', ')}`),
   pair: ((v) => (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && Number.isFinite(x)) ? undefined : 'a pair of numbers [lo, hi]')) as Check,
+  /** An increasing pair [lo, hi], lo < hi: a B-spline grid over an inverted or empty range has no knots in order (tinybig builds all-zero or NaN features). */
+  range: ((v) => (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && Number.isFinite(x)) && v[0] < v[1] ? undefined : 'an increasing pair [lo, hi] with lo < hi')) as Check,
+  /** A finite number other than 0 (a divisor: a period or a scale). */
+  nonZero: ((v) => (typeof v === 'number' && Number.isFinite(v) && v !== 0 ? undefined : 'a finite non-zero number (it divides)')) as Check,
   component: (...kinds: ComponentKind[]): Check => (v) => (isComponent(v) && kinds.includes(v.kind) ? undefined : `a ${kinds.join(' or ')} component`),
   componentList: (...kinds: ComponentKind[]): Check => (v) => {
     const ok = (x: unknown) => isComponent(x) && kinds.includes(x.kind);
@@ -67,7 +71,7 @@ export function isComponent(v: unknown): v is Component {
 
 function describe(v: unknown): string {
   if (isComponent(v)) return `${v.type} (a ${v.kind})`;
-  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  if (Array.isArray(v)) return v.length <= 4 && v.every((x) => typeof x === 'number') ? `[${v.join(', ')}]` : `an array of length ${v.length}`;
   if (typeof v === 'string') return `'${v}'`;
   return String(v);
 }

@@ -46,7 +46,7 @@ export function taylorExpansion(options: ExpansionBase & { d?: number } = {}): E
 }
 /** `fourier_expansion(P=10, N=5)`: [cos(2πkx/P); sin(2πkx/P)] for k = 1..N, D = 2mN. */
 export function fourierExpansion(options: ExpansionBase & { P?: number; N?: number } = {}): Expansion<'fourier_expansion'> {
-  return make('expansion', 'fourier_expansion', options, sch({ P: [is.number, 10], N: [is.posInt, 5] }));
+  return make('expansion', 'fourier_expansion', options, sch({ P: [is.nonZero, 10], N: [is.posInt, 5] }));
 }
 /** `hyperbolic_expansion`: [sinh x; cosh x; tanh x], D = 3m. */
 export const hyperbolicExpansion = simple('hyperbolic_expansion');
@@ -76,7 +76,7 @@ export function inverseQuadraticRbfExpansion(options: RbfOptions = {}): Expansio
 }
 /** `bspline_expansion(grid_range=(-1,1), t=5, d=3)`: Cox–de Boor B-splines, feature-major, D = m(t+d). */
 export function bsplineExpansion(options: ExpansionBase & { gridRange?: readonly [number, number] | readonly number[]; t?: number; d?: number } = {}): Expansion<'bspline_expansion'> {
-  return make('expansion', 'bspline_expansion', options, sch({ gridRange: [is.pair, [-1, 1]], t: [is.posInt, 5], d: [is.nonNegInt, 3] }));
+  return make('expansion', 'bspline_expansion', options, sch({ gridRange: [is.range, [-1, 1]], t: [is.posInt, 5], d: [is.nonNegInt, 3] }));
 }
 
 function poly<T extends string>(type: T) {
@@ -180,7 +180,7 @@ export interface WaveletOptions extends ExpansionBase {
   /** Translation step b ≥ 0 (default 1.0). */
   b?: number;
 }
-const wavelet = { d: [is.posInt, 1], s: [is.posInt, 1], t: [is.posInt, 1], a: [is.number, 1.0], b: [is.number, 1.0] } as Record<string, [(v: unknown) => string | undefined, unknown]>;
+const wavelet = { d: [is.posInt, 1], s: [is.posInt, 1], t: [is.posInt, 1], a: [is.nonZero, 1.0], b: [is.number, 1.0] } as Record<string, [(v: unknown) => string | undefined, unknown]>;
 /**
  * `harr_wavelet_expansion(d=1, s=1, t=1, a=1.0, b=1.0)`: ψ(τ) = 1 on [0, ½), −1 on [½, 1), else 0, with
  * τ = x/a^{s_i} − t_i·b and scale a^{−s_i/2}; feature-major (index j·s·t + s_i·t + t_i); D = Σ_{k=1..d} (m·s·t)^k.
@@ -201,11 +201,11 @@ export function shannonWaveletExpansion(options: WaveletOptions = {}): Expansion
 }
 /** `ricker_wavelet_expansion(…, sigma=1.0)`: ψ(τ) = 2(1 − (τ/σ)²)/(√(3σ)·π^¼)·exp(−τ²/(2σ²)). */
 export function rickerWaveletExpansion(options: WaveletOptions & { sigma?: number } = {}): Expansion<'ricker_wavelet_expansion'> {
-  return make('expansion', 'ricker_wavelet_expansion', options, sch({ ...wavelet, sigma: [is.number, 1.0] }));
+  return make('expansion', 'ricker_wavelet_expansion', options, sch({ ...wavelet, sigma: [is.nonZero, 1.0] }));
 }
 /** `dog_wavelet_expansion(…, sigma_1=1.0, sigma_2=2.0)`: ψ(τ) = N(τ; 0, σ₁) − N(τ; 0, σ₂) (densities). */
 export function dogWaveletExpansion(options: WaveletOptions & { sigma1?: number; sigma2?: number } = {}): Expansion<'dog_wavelet_expansion'> {
-  return make('expansion', 'dog_wavelet_expansion', options, sch({ ...wavelet, sigma1: [is.number, 1.0], sigma2: [is.number, 2.0] }));
+  return make('expansion', 'dog_wavelet_expansion', options, sch({ ...wavelet, sigma1: [is.nonZero, 1.0], sigma2: [is.nonZero, 2.0] }));
 }
 /** `meyer_wavelet_expansion(…)`: ψ(0) = 2/3 + 4/(3π), else (sin(2πτ/3) + (4/3)τ·cos(4πτ/3)) / (πτ − (16π/9)τ³). */
 export function meyerWaveletExpansion(options: WaveletOptions = {}): Expansion<'meyer_wavelet_expansion'> {

@@ -119,7 +119,7 @@ const compressionSchema = (withDropout: boolean): Schema => ({
   parametersInitMethod: [is.optional(is.string), undefined],
 });
 
-/** Add the derived widths m, n to a grid component (errors point at the offending option). */
+/** Add the derived widths m, n to a grid component (errors point at the offending option). Not exported: model files must not bypass the grid factories (their patch-size checks). */
 function sized<C extends Component>(c: C, kind: 'interdependence' | 'compression', factory: string): C {
   const o = c.options as Record<string, unknown>;
   // the input grid is inferred later (compiler/spec/build.ts) when the layer follows another grid layer

@@ -169,7 +169,7 @@ export interface KanLayerOptions {
 }
 const kanSchema: Schema = {
   ...common,
-  gridRange: [is.pair, [-1, 1]],
+  gridRange: [is.range, [-1, 1]],
   t: [is.posInt, 5],
   d: [is.nonNegInt, 3],
   enableBias: [is.bool, false],

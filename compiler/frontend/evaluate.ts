@@ -12,17 +12,22 @@ import { ts } from 'ts-morph';
 import * as dsl from '../dsl/index.js';
 import { type Diagnostic, type SourceSpan, diag } from '../diagnostics.js';
 import { gridPatchTooLarge } from '../spec/limits.js';
-import { copyPropSpans, getPropSpan, setPropSpan, setSpan } from '../spans.js';
+import { copyPropSpans, getPropSpan, getSpan, setPropSpan, setSpan } from '../spans.js';
 import { type FrontendCode, STATIC_HINT } from './codes.js';
 import { type LoadedProgram, err, spanOf } from './project.js';
 
 export interface EvalLimits {
-  /** Evaluation steps (AST nodes visited, items produced by built-ins) before giving up. */
+  /** Evaluation steps before giving up: AST nodes visited, and array elements and object keys created or scanned by built-ins. */
   maxSteps: number;
   /** Depth of nested calls of the model's own functions. */
   maxDepth: number;
+  /**
+   * Characters of strings created or scanned (concatenation, template literals, string methods,
+   * comparisons, keys, number parsing) before giving up: one step may touch a 10⁷-character string.
+   */
+  maxChars: number;
 }
-export const DEFAULT_LIMITS: EvalLimits = { maxSteps: 1_000_000, maxDepth: 200 };
+export const DEFAULT_LIMITS: EvalLimits = { maxSteps: 1_000_000, maxDepth: 200, maxChars: 100_000_000 };
 
 class StaticError extends Error {
   constructor(readonly diagnostic: Diagnostic) {
@@ -104,6 +109,7 @@ const IN_PROGRESS = Symbol('in progress');
 
 export class Evaluator {
   private steps = 0;
+  private charCount = 0;
   private depth = 0;
   /** The node being evaluated (to locate host errors such as a stack overflow). */
   private current: ts.Node | undefined;
@@ -113,6 +119,8 @@ export class Evaluator {
   /** Values of top-level declarations (and the binding environments of destructuring consts). */
   private readonly memo = new Map<ts.Node, unknown>();
   private readonly root = new Env();
+  /** Components returned by rpnc factories (the only ones accepted: refuseForged). */
+  private readonly made = new WeakSet<object>();
 
   constructor(
     private readonly loaded: LoadedProgram,
@@ -143,6 +151,7 @@ export class Evaluator {
         return { diagnostics: [err('RPN1004', 'the model file has no default export', { file: entry.fileName, line: 1, col: 1 }, 'end the model file with: export default rpn({ layers: [...] })')] };
       }
       const value = this.symbolValue(dflt, entry);
+      this.refuseForged([value], dflt.declarations?.[0] ?? entry);
       if (isInternal(value)) {
         const at = dflt.declarations?.[0];
         throw this.error('RPN1107', `the default export is ${describe(value)}, not a model`, at ?? entry, 'export the model itself, e.g. export default rpn({ layers: [...] }) or export default makeModel(...)');
@@ -174,6 +183,18 @@ export class Evaluator {
     this.steps += n;
     if (this.steps > this.limits.maxSteps) {
       throw this.error('RPN1104', `static evaluation took more than ${this.limits.maxSteps} steps`, this.where ?? node ?? this.current!, 'a loop or recursion in the model file does not terminate (or builds something huge)');
+    }
+  }
+
+  stepsLeft(): number {
+    return Math.max(0, this.limits.maxSteps - this.steps);
+  }
+
+  /** Charge `n` characters of string work (created or scanned): a step can touch a 10⁷-character string. */
+  chars(n: number, node?: ts.Node): void {
+    this.charCount += n;
+    if (this.charCount > this.limits.maxChars) {
+      throw this.error('RPN1104', `static evaluation touched more than ${this.limits.maxChars.toExponential(0)} characters of strings (created, scanned or compared)`, this.where ?? node ?? this.current!, 'model files build small values; a loop works on a huge string (check for runaway concatenation or repeated searches in long strings)');
     }
   }
 
@@ -405,6 +426,7 @@ export class Evaluator {
   }
 
   private define(obj: Record<string, unknown>, key: string, value: unknown, at: ts.Node): void {
+    this.chars(key.length, at);
     this.checkKey(key, at);
     obj[key] = value;
   }
@@ -461,6 +483,7 @@ export class Evaluator {
 
   /** Read `target[key]`: own properties of evaluated values, `length`, and the supported methods. */
   getMember(target: unknown, key: string, at: ts.Node): unknown {
+    this.chars(key.length, at);
     this.checkKey(key, at);
     if (target === undefined || target === null) {
       throw this.error('RPN1107', `cannot read property '${key}' of ${target}`, at, 'the value on the left is undefined here; check the names and indices (use ?. for optional values)');
@@ -527,6 +550,7 @@ export class Evaluator {
     // grid factories enumerate their patch cells: refuse absurd patches before they run
     const patch = isPlainObject(args[0]) ? gridPatchTooLarge(args[0]) : undefined;
     if (patch) throw new StaticError(diag('RPN2301', `${name}(): ${patch.message}`, { span: (patch.option && getPropSpan(args[0], patch.option)) || spanOf(node), hint: patch.hint }));
+    this.refuseForged(args, node);
     let result: unknown;
     try {
       result = factory(...args);
@@ -539,11 +563,33 @@ export class Evaluator {
       throw new StaticError(err('RPN1201', `${name}() failed: ${(e as Error)?.message ?? String(e)}`, spanOf(node), `check the options of ${name}()`));
     }
     if (typeof result === 'object' && result !== null) {
+      this.made.add(result);
       setSpan(result, spanOf(node));
       const options = (result as { options?: unknown }).options;
       if (isPlainObject(args[0]) && typeof options === 'object' && options !== null) copyPropSpans(args[0], options);
     }
     return result;
+  }
+
+  /**
+   * Components only come from rpnc's factories, which validate every option: an object written to
+   * look like one (`{ kind, type, options }`) would skip that validation, so it is refused (RPN1012),
+   * wherever it sits in a factory's arguments or the default export.
+   */
+  private refuseForged(values: unknown[], node: ts.Node): void {
+    const seen = new Set<object>();
+    const stack = [...values];
+    while (stack.length) {
+      const v = stack.pop();
+      if (typeof v !== 'object' || v === null || this.made.has(v) || seen.has(v) || isInternal(v)) continue;
+      seen.add(v);
+      this.step(1, node);
+      if (isPlainObject(v) && dsl.isComponent(v)) {
+        const span = getSpan(v) ?? spanOf(node);
+        throw new StaticError(err('RPN1012', `this object has the shape of an rpnc component (${describe(v)}) but was not made by an rpnc factory`, span, `call the factory instead (e.g. ${dsl.camel(String((v as Record<string, unknown>).type))}({ ... })): factories check every option, a hand-written { kind, type, options } would skip those checks`));
+      }
+      for (const x of Array.isArray(v) ? v : Object.values(v)) stack.push(x);
+    }
   }
 
   private callClosure(fn: Closure, args: unknown[], node: ts.Node): unknown {
@@ -618,6 +664,9 @@ export class Evaluator {
     }
     const l = this.expr(node.left, env);
     const r = this.expr(node.right, env);
+    // comparing (or hashing) strings reads their characters
+    if (typeof l === 'string' && typeof r === 'string') this.chars(Math.min(l.length, r.length), node);
+    else if (typeof l === 'string' || typeof r === 'string') this.chars(typeof l === 'string' ? l.length : (r as string).length, node);
     switch (op) {
       case ts.SyntaxKind.EqualsEqualsEqualsToken:
         return l === r;
@@ -672,6 +721,7 @@ export class Evaluator {
 
   /** Strings longer than MAX_SIZE are refused (a doubling recursion could otherwise exhaust memory). */
   checkLength<T>(v: T, at: ts.Node): T {
+    if (typeof v === 'string') this.chars(v.length, at);
     if (typeof v === 'string' && v.length > MAX_SIZE) throw this.error('RPN1107', `a string longer than ${MAX_SIZE} characters`, at, 'model files build small values; check for runaway string concatenation');
     return v;
   }
@@ -681,6 +731,8 @@ export class Evaluator {
     let total = sep.length * Math.max(0, parts.length - 1);
     for (const p of parts) total += p.length;
     if (total > MAX_SIZE) throw this.error('RPN1107', `a string of ${total} characters (at most ${MAX_SIZE})`, at, 'model files build small values; check for runaway string concatenation');
+    this.step(parts.length, at);
+    this.chars(total, at);
     return parts.join(sep);
   }
 
@@ -967,7 +1019,25 @@ const fresh = <T extends object>(v: T, call: ts.CallExpression): T => {
 const callback = (ev: Evaluator, f: unknown, call: ts.CallExpression) => (...a: unknown[]) => ev.callValue(f, a, call);
 
 function pure(name: string, f: (...a: never[]) => unknown): Builtin {
-  return new Builtin(name, (ev, args, call) => (f as (...a: unknown[]) => unknown)(...primitives(ev, args, call)));
+  return new Builtin(name, (ev, args, call) => {
+    const a = primitives(ev, args, call);
+    for (const x of a) if (typeof x === 'string') ev.chars(x.length, call); // parseInt & co. read their text
+    return (f as (...a: unknown[]) => unknown)(...a);
+  });
+}
+
+/** `a.flat(depth)` built element by element, each charged: shared nested arrays cannot make it materialise 2²⁷ items unseen. */
+function boundedFlat(ev: Evaluator, a: unknown[], depth: number, call: ts.CallExpression): unknown[] {
+  const out: unknown[] = [];
+  const walk = (xs: unknown[], d: number): void => {
+    ev.step(xs.length, call);
+    for (const x of xs) {
+      if (Array.isArray(x) && d > 0) walk(x, d - 1);
+      else out.push(x);
+    }
+  };
+  walk(a, depth);
+  return out;
 }
 
 const MATH_FUNCTIONS = ['abs', 'acos', 'acosh', 'asin', 'asinh', 'atan', 'atan2', 'atanh', 'cbrt', 'ceil', 'clz32', 'cos', 'cosh', 'exp', 'expm1', 'floor', 'fround', 'hypot', 'imul', 'log', 'log10', 'log1p', 'log2', 'max', 'min', 'pow', 'round', 'sign', 'sin', 'sinh', 'sqrt', 'tan', 'tanh', 'trunc'] as const;
@@ -999,7 +1069,12 @@ const GLOBALS: Record<string, unknown> = {
     ...Object.fromEntries(MATH_FUNCTIONS.map((k) => [k, pure(`Math.${k}`, Math[k] as (...a: never[]) => unknown)])),
     ...Object.fromEntries(MATH_CONSTANTS.map((k) => [k, Math[k]])),
   }),
-  Number: new Builtin('Number', (ev, args, call) => (args.length ? Number(isPrimitive(args[0]) ? ev.primitive(args[0], call) : ev.toStr(args[0], call)) : 0), {
+  Number: new Builtin('Number', (ev, args, call) => {
+    if (!args.length) return 0;
+    const v = isPrimitive(args[0]) ? ev.primitive(args[0], call) : ev.toStr(args[0], call);
+    if (typeof v === 'string') ev.chars(v.length, call);
+    return Number(v);
+  }, {
     isInteger: pure('Number.isInteger', Number.isInteger),
     isFinite: pure('Number.isFinite', Number.isFinite),
     isNaN: pure('Number.isNaN', Number.isNaN),
@@ -1099,31 +1174,35 @@ const ARRAY_METHODS: Record<string, MethodImpl> = {
     const g = callback(ev, f, call);
     return a.findIndex((x, i) => ev.truthy(g(x, i, a)));
   },
-  slice: (ev, a: unknown[], args, call) => fresh(a.slice(...(primitives(ev, args, call) as number[])), call),
-  concat: (ev, a: unknown[], args, call) => {
-    const out = a.concat(...args.map((x) => (Array.isArray(x) ? x : [x])));
+  slice: (ev, a: unknown[], args, call) => {
+    const out = a.slice(...(primitives(ev, args, call) as number[]));
     ev.step(out.length, call);
     return fresh(out, call);
   },
+  concat: (ev, a: unknown[], args, call) => {
+    // charged before the result is built
+    ev.step(args.reduce<number>((n, x) => n + (Array.isArray(x) ? x.length : 1), a.length), call);
+    return fresh(a.concat(...args.map((x) => (Array.isArray(x) ? x : [x]))), call);
+  },
   flat: (ev, a: unknown[], args, call) => {
     const depth = args[0] === undefined ? 1 : (ev.primitive(args[0], call) as number);
-    const out = a.flat(Math.min(depth, 100));
-    ev.step(out.length, call);
-    return fresh(out, call);
+    return fresh(boundedFlat(ev, a, Number.isNaN(depth) ? 0 : Math.max(0, Math.min(depth, 100)), call), call);
   },
   join: (ev, a: unknown[], args, call) => {
     const sep = args[0] === undefined ? ',' : ev.toStr(args[0], call);
     return ev.join(a.map((x) => (x === undefined || x === null ? '' : ev.toStr(x, call))), sep, call);
   },
-  includes: (_ev, a: unknown[], [x]) => a.includes(x),
-  indexOf: (_ev, a: unknown[], [x]) => a.indexOf(x),
-  lastIndexOf: (_ev, a: unknown[], [x]) => a.lastIndexOf(x),
+  includes: (ev, a: unknown[], [x], call) => (ev.step(a.length, call), a.includes(x)),
+  indexOf: (ev, a: unknown[], [x], call) => (ev.step(a.length, call), a.indexOf(x)),
+  lastIndexOf: (ev, a: unknown[], [x], call) => (ev.step(a.length, call), a.lastIndexOf(x)),
   at: (ev, a: unknown[], [i], call) => a.at(ev.primitive(i, call) as number),
 };
 
 function stringMethod(name: keyof string & string, sized = false): MethodImpl {
   return (ev, s: string, args, call) => {
     const a = primitives(ev, args, call);
+    // every string method reads its string and its string arguments (the result is charged by checkLength)
+    ev.chars(s.length + a.reduce<number>((n, x) => n + (typeof x === 'string' ? x.length : 0), 0), call);
     if (sized) count(ev, name === 'repeat' ? (a[0] as number) * s.length : Math.max(0, (a[0] as number) - s.length), call, `the length of ${name}()`);
     const bound = s.length + a.reduce<number>((n, x) => n + String(x).length * (name.startsWith('replace') ? s.length + 1 : 1), 0);
     if (bound > MAX_SIZE) count(ev, bound, call, `the result of ${name}()`);
@@ -1139,7 +1218,10 @@ const STRING_METHODS: Record<string, MethodImpl> = {
   repeat: stringMethod('repeat', true),
   split: (ev, s: string, args, call) => {
     const a = primitives(ev, args, call);
-    const out = s.split(a[0] as string, a[1] as number);
+    ev.chars(s.length + (typeof a[0] === 'string' ? a[0].length : 0), call);
+    // at most one item past the step budget is ever created (split's own limit)
+    const limit = Math.min(a[1] === undefined ? Infinity : (a[1] as number) >>> 0, ev.stepsLeft() + 1);
+    const out = s.split(a[0] as string, limit);
     ev.step(out.length, call);
     return fresh(out, call);
   },

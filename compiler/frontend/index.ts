@@ -4,9 +4,11 @@
  *
  *   const { value, diagnostics } = loadModel('model.ts');
  */
-import * as fs from 'node:fs';
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import type { Diagnostic } from '../diagnostics.js';
+import { type Diagnostic, rememberSource } from '../diagnostics.js';
+import { readTextBounded } from '../read-bounded.js';
+import { MAX_SOURCE_BYTES } from '../spec/limits.js';
 import { FRONTEND_CODES } from './codes.js';
 import { DEFAULT_LIMITS, type EvalLimits, Evaluator } from './evaluate.js';
 import { err, loadProgram, typeErrors } from './project.js';
@@ -22,6 +24,12 @@ export interface LoadResult {
   files: string[];
   /** Text of the entry file ('' when it cannot be read). */
   sourceText: string;
+  /**
+   * SHA-256 (hex) of the model's whole source closure, the texts analysed: the entry file alone when
+   * it imports nothing (then the hash of `sourceText`), else the entry and each relative import with
+   * its path relative to the entry's folder. Set when the files were loaded.
+   */
+  sourceSha256?: string;
 }
 
 export interface LoadOptions {
@@ -35,22 +43,21 @@ export interface LoadOptions {
 export function loadModel(file: string, opts: LoadOptions = {}): LoadResult {
   const abs = path.resolve(file);
   const at = { file: abs, line: 1, col: 1 };
-  let sourceText: string;
-  try {
-    if (!fs.statSync(abs).isFile()) {
-      return fail(err('RPN1001', `'${abs}' is not a file`, at, 'pass the path of a model .ts file'), '');
-    }
-    sourceText = fs.readFileSync(abs, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const message = code === 'ENOENT' ? `model file not found: ${abs}` : `cannot read the model file ${abs}: ${(e as Error).message}`;
-    return fail(err('RPN1001', message, at, code === 'ENOENT' ? 'check the path (relative paths are resolved from the current directory)' : 'check the file permissions'), '');
+  // type and size before reading (a FIFO would block, a 3 GB file would be read whole)
+  const read = readTextBounded(abs, MAX_SOURCE_BYTES);
+  if (!read.ok) {
+    if (read.problem === 'too-large') return fail(err('RPN1010', `the model file ${abs} has ${read.size} bytes; rpnc reads model files of at most ${MAX_SOURCE_BYTES} bytes (1 MiB)`, undefined, 'a model file describes a model in a few lines; weights belong in a safetensors checkpoint (-w)'), '');
+    if (read.problem === 'not-a-file') return fail(err('RPN1001', `'${abs}' is not a file: it is ${read.kind}`, at, 'pass the path of a model .ts file'), '');
+    const message = read.problem === 'missing' ? `model file not found: ${abs}` : `cannot read the model file ${abs}: ${read.message}`;
+    return fail(err('RPN1001', message, at, read.problem === 'missing' ? 'check the path (relative paths are resolved from the current directory)' : 'check the file permissions'), '');
   }
+  const sourceText = read.text;
   if (!/\.m?ts$/.test(abs) || abs.endsWith('.d.ts')) {
     return fail(err('RPN1001', `a model file must be a TypeScript file (.ts), got '${path.basename(abs)}'`, at, 'write the model in a .ts file that imports from rpnc'), sourceText);
   }
 
-  return analyse(abs, sourceText, opts);
+  // the text read here is the text analysed (and shown in code frames): the file is not read again
+  return analyse(abs, sourceText, opts, sourceText);
 }
 
 /**
@@ -78,7 +85,7 @@ function analyse(abs: string, sourceText: string, opts: LoadOptions, entryText?:
 
     const result = new Evaluator(loaded, { ...DEFAULT_LIMITS, ...opts.limits }).run();
     const failed = result.diagnostics.some((d) => d.severity === 'error');
-    return { value: failed ? undefined : result.value, diagnostics: result.diagnostics, files, sourceText };
+    return { value: failed ? undefined : result.value, diagnostics: result.diagnostics, files, sourceText, sourceSha256: closureSha256(loaded.userFiles) };
   } catch (e) {
     if (e instanceof RangeError && /call stack/i.test(e.message)) {
       // TypeScript's parser and checker recurse on nesting: thousands of nested brackets overflow them
@@ -87,6 +94,14 @@ function analyse(abs: string, sourceText: string, opts: LoadOptions, entryText?:
     const d = err('RPN1199', `internal error of the front end: ${(e as Error)?.message ?? String(e)}`, at, 'this is a bug in rpnc; please report it with the model file');
     return fail(d, sourceText);
   }
+}
+
+/** See LoadResult.sourceSha256. */
+function closureSha256(files: readonly { fileName: string; text: string }[]): string {
+  const h = createHash('sha256').update(files[0]?.text ?? '');
+  const dir = path.dirname(files[0]?.fileName ?? '');
+  for (const f of files.slice(1)) h.update(`\0${path.relative(dir, f.fileName).split(path.sep).join('/')}\0`).update(f.text);
+  return h.digest('hex');
 }
 
 function fail(d: Diagnostic, sourceText: string): LoadResult {

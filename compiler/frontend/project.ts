@@ -7,7 +7,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Project, ts } from 'ts-morph';
-import { type Diagnostic, type SourceSpan, diag } from '../diagnostics.js';
+import { type Diagnostic, type SourceSpan, diag, rememberSource } from '../diagnostics.js';
+import { readTextBounded } from '../read-bounded.js';
+import { MAX_SOURCE_BYTES, MAX_SYNTAX_DEPTH, MAX_SYNTAX_NODES } from '../spec/limits.js';
 import type { FrontendCode } from './codes.js';
 
 /** The rpnc package root: the nearest directory above this module whose package.json is named "rpnc". */
@@ -92,6 +94,8 @@ export function loadProgram(entry: string, fresh = false, entryText?: string): {
   for (const sf of project.getSourceFiles()) if (!dslFiles.has(sf.getFilePath())) project.removeSourceFile(sf);
 
   const entryFile = entryText === undefined ? project.addSourceFileAtPath(entry) : project.createSourceFile(entry, entryText, { overwrite: true });
+  rememberSource(entryFile.getFilePath(), entryFile.getFullText());
+  let totalBytes = Buffer.byteLength(entryFile.getFullText());
   const queue = [entryFile];
   const seen = new Set([entryFile.getFilePath() as string]);
   const root = projectRoot(entry);
@@ -136,11 +140,17 @@ export function loadProgram(entry: string, fresh = false, entryText?: string): {
       }
       if (seen.has(target)) continue;
       seen.add(target);
-      try {
-        queue.push(project.addSourceFileAtPath(target));
-      } catch (e) {
-        diagnostics.push(err('RPN1001', `cannot read '${target}': ${(e as Error).message}`, where, 'check that the file exists and is readable'));
+      // type and size before reading; the text read is the text analysed and shown in code frames
+      const read = readTextBounded(target, MAX_SOURCE_BYTES - totalBytes);
+      if (!read.ok) {
+        if (read.problem === 'too-large') diagnostics.push(err('RPN1010', `'${spec.text}' has ${read.size} bytes: with the files before it, more than the ${MAX_SOURCE_BYTES} bytes (1 MiB) of model source rpnc reads`, where, 'model files describe models in a few lines; weights belong in a safetensors checkpoint (-w)'));
+        else diagnostics.push(err('RPN1001', `cannot read '${target}': ${read.message}`, where, 'check that the file exists and is readable'));
+        continue;
       }
+      totalBytes += read.bytes;
+      const added = project.createSourceFile(target, read.text, { overwrite: true });
+      rememberSource(added.getFilePath(), read.text);
+      queue.push(added);
     }
   }
   const userFiles = queue.map((s) => s.compilerNode);
@@ -149,8 +159,33 @@ export function loadProgram(entry: string, fresh = false, entryText?: string): {
   const syntax = userFiles.flatMap((sf) => program.getSyntacticDiagnostics(sf));
   if (syntax.length) return { diagnostics: syntax.map((d) => fromTs(d, 'RPN1002')) };
   if (diagnostics.length) return { diagnostics };
+  // before the checker (quadratic in nesting depth: 30,000 chained `+` take it minutes) and the evaluator (recursive)
+  const tooBig = syntaxTooLarge(userFiles);
+  if (tooBig) return { diagnostics: [tooBig] };
   const checker = program.getTypeChecker();
   return { loaded: { program, checker, userFiles: userFiles.map((f) => program.getSourceFile(f.fileName) ?? f), dslFiles }, diagnostics };
+}
+
+/** The first place where the model's syntax trees nest deeper than MAX_SYNTAX_DEPTH, or the node count past MAX_SYNTAX_NODES (no recursion). */
+export function syntaxTooLarge(files: readonly ts.SourceFile[]): Diagnostic | undefined {
+  let nodes = 0;
+  for (const sf of files) {
+    const stack: [ts.Node, number][] = [[sf, 0]];
+    while (stack.length) {
+      const [node, depth] = stack.pop()!;
+      if (++nodes > MAX_SYNTAX_NODES) {
+        return err('RPN1011', `the model's files have more than ${MAX_SYNTAX_NODES.toLocaleString('en-US')} syntax nodes, more than rpnc analyses`, spanOf(node), 'a model file describes a model in a few lines: build repeated structure with Array.from or helper functions');
+      }
+      if (depth > MAX_SYNTAX_DEPTH) {
+        return err('RPN1011', `expressions nested more than ${MAX_SYNTAX_DEPTH} deep, more than rpnc analyses`, spanOf(node), 'flatten the nesting: sum many terms with an array and reduce, build deep structures with Array.from or helper functions');
+      }
+      // children in source order on top of the stack (the first problem found is the first in the file)
+      const children: ts.Node[] = [];
+      ts.forEachChild(node, (c) => void children.push(c));
+      for (let i = children.length - 1; i >= 0; i--) stack.push([children[i], depth + 1]);
+    }
+  }
+  return undefined;
 }
 
 /** Type errors located in the model's own files (never in the DSL or the lib files). */

@@ -17,6 +17,7 @@
 import { camel, DslError, type Component } from '../dsl/component.js';
 import { diag, type Diagnostic, type SourceSpan } from '../diagnostics.js';
 import { childPath } from './parse.js';
+import { MAX_BRANCHES, MAX_LAYERS } from '../spec/limits.js';
 import { factoryForClass, factoryForFunctionName, nearestClass } from './registry.js';
 
 /** A node of the generated source. */
@@ -166,6 +167,12 @@ export class Converter {
     const total = (allocs as number[]).reduce((s, a) => s + a, 0);
     if (allocs.length !== configs.length || (num !== null && total !== num)) {
       return this.error('RPN1706', `${allocPath} ${show(alloc)} does not match ${configs.length} ${key} entries${num !== null ? ` and ${countKey} ${num}` : ''}`, allocPath);
+    }
+    // before anything is instantiated: depth_alloc [20000] would write (and build) 20,000 layers
+    const max = slot === LAYER ? MAX_LAYERS : MAX_BRANCHES;
+    if (total > max) {
+      const where = params[allocKey] !== undefined ? allocPath : countPath;
+      return this.error('RPN1706', `${where} makes ${total} ${slot === LAYER ? 'layers' : 'heads'}; rpnc compiles at most ${max}`, where, `use ${countKey} ≤ ${max}`);
     }
     num = total;
     const items: Converted[] = [];

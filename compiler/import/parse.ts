@@ -87,7 +87,19 @@ export function parseConfig(text: string, format: ConfigFormat, fileName: string
         span: span(err.pos[0], Math.max(err.pos[1], err.pos[0] + 1)),
       });
     }
-    value = doc.toJS({ maxAliasCount: 1000 });
+    try {
+      value = doc.toJS({ maxAliasCount: 1000 });
+    } catch (e) {
+      // an alias bomb (aliases of aliases expanding exponentially), or aliases nested past the stack
+      const bomb = /alias count/i.test((e as Error).message) || (e instanceof RangeError);
+      if (!bomb) throw e;
+      throw new DiagnosticError({
+        code: 'RPN1702',
+        severity: 'error',
+        message: `'${fileName}': its YAML aliases expand to too much (${e instanceof RangeError ? 'nested too deeply' : 'more than 1,000 alias expansions'})`,
+        hint: 'write the values out instead of nesting aliases of aliases (&a [*b, *b, …])',
+      });
+    }
   }
   const spans = new Map<string, SourceSpan>();
   const keySpans = new Map<string, SourceSpan>();

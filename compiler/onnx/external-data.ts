@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import onnxProto from 'onnx-proto';
 import { DiagnosticError, diag } from '../diagnostics.js';
 import { writeFileAtomic } from '../weights/atomic.js';
+import { createHash } from 'node:crypto';
 
 const { onnx } = onnxProto;
 type ModelP = onnxProto.onnx.IModelProto;
@@ -71,26 +72,50 @@ export interface WrittenModel {
 }
 
 /**
- * Write an ONNX model to `file` (atomically), with its tensors in `file.data` when `external` is
- * true or the tensor data exceeds the threshold. A stale `file.data` from an earlier build is removed
- * when the new model is inline.
+ * Write an ONNX model to `file` (atomically), with its tensors in an external data file beside it
+ * when `external` is true or the tensor data exceeds the threshold. The data file's name carries
+ * the hash of its content (`model.onnx.<16 hex>.data`) and it is written before the model: if the
+ * model's write then fails, the old model still names its own, untouched data file, so a model
+ * and its data can never come from two different builds. Data files of earlier builds of `file`
+ * (`file.data`, `file.<hash>.data`) are removed once the new model is in place.
  */
 export function writeOnnxModel(file: string, model: ModelP, opts: { external?: boolean; threshold?: number } = {}): WrittenModel {
   const external = opts.external === true || inlineTensorBytes(model) > externalDataThreshold(opts.threshold);
   const encode = (m: ModelP): Uint8Array => onnx.ModelProto.encode(onnx.ModelProto.create(m)).finish();
-  const dataFile = `${file}.data`;
   if (!external) {
     const bytes = encode(model);
     writeFileAtomic(file, bytes);
-    fs.rmSync(dataFile, { force: true });
+    removeStaleData(file, undefined);
     return { files: [file], onnxBytes: bytes.length, dataBytes: 0, external: false };
   }
-  const split = splitExternalData(model, path.basename(dataFile));
+  // the name depends on the data (and the data on nothing but the tensors): split, hash, then name it
+  const split = splitExternalData(model, '');
+  const hash = createHash('sha256').update(split.data).digest('hex').slice(0, 16);
+  const dataFile = `${file}.${hash}.data`;
+  for (const t of split.model.graph?.initializer ?? []) for (const e of t.externalData ?? []) if (e.key === 'location') e.value = path.basename(dataFile);
   const bytes = encode(split.model);
-  // The data first: a reader never sees a model whose data file is missing or from another build.
   writeFileAtomic(dataFile, split.data);
   writeFileAtomic(file, bytes);
+  removeStaleData(file, dataFile);
   return { files: [file, dataFile], onnxBytes: bytes.length, dataBytes: split.data.length, external: true };
+}
+
+/** Remove `file.data` and `file.<hash>.data` left by earlier builds of `file`, except `keep`. */
+function removeStaleData(file: string, keep: string | undefined): void {
+  const dir = path.dirname(file);
+  const base = path.basename(file);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    if (!n.startsWith(`${base}.`) || !/^(?:[0-9a-f]{16}\.)?data$/.test(n.slice(base.length + 1))) continue;
+    const p = path.join(dir, n);
+    if (keep !== undefined && path.resolve(p) === path.resolve(keep)) continue;
+    fs.rmSync(p, { force: true });
+  }
 }
 
 /** The external data files an ONNX model (bytes) refers to, relative to its directory. */

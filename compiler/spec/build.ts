@@ -7,7 +7,7 @@ import { type Component, isComponent } from '../dsl/component.js';
 import { DiagnosticError, type Diagnostic, type SourceSpan, diag } from '../diagnostics.js';
 import { copyPropSpans, getSpan, optionSpan, setSpan } from '../spans.js';
 import { reconciliationHasParameters, reconciliationSizes } from './sizes.js';
-import { type SizeLimits, type TooLarge, componentTooLarge, expansionWidth, sizeLimits, specTooLarge, tensorTooLarge } from './limits.js';
+import { type SizeLimits, type TooLarge, componentTooLarge, expansionWidth, modelBranchesTooLarge, sizeLimits, specTooLarge, tensorTooLarge } from './limits.js';
 import { GRID_HEAD_TYPES, type GridBuildHelpers, GeometryError, buildGridHead, cnnLayerOptions, gridGeometry, gridWidths } from './grid.js';
 import { DATA_INTERDEPENDENCES, type DataBuildHelpers, buildDataInterdependence, rowCoupled } from './data-interdependence.js';
 import { fcf } from './sizes.js';
@@ -37,6 +37,7 @@ export const SPEC_CODES = {
   RPN2131: "a graph or chain structure that does not fit: a link to an unknown node, duplicate nodes, no links, a batch b or width m that is not the node count",
   RPN2132: 'a graph file (graphFilePath) that cannot be used: missing, outside the project, not JSON, a pickle, or malformed',
   RPN2301: "a dimension too large to compile: a tensor or the parameter count beyond rpnc's limits (RPNC_MAX_PARAMS), too many heads or channels, a huge grid patch",
+  RPN2302: "the lowered graph has more operations than rpnc compiles (500,000): too many layers, heads or channels together",
   RPN2201: 'warning: a BatchNorm normalises over the batch (no running statistics in the weights)',
   RPN2150: 'a data-dependent interdependence that tinybig 0.2.1 itself cannot run (it raises), or that needs a Python callable rpnc cannot express: refused',
   RPN2151: "a data-dependent interdependence that does not fit its batch: it needs b (tinybig asserts A is b×b, or W is b×b), or an option's length contradicts b or m",
@@ -99,7 +100,7 @@ function build(ctx: Ctx, v: unknown): ModelSpec | undefined {
   }
   const layerComps = modelLayers(ctx, v);
   if (!layerComps) return undefined;
-  if (layerComps.some((lc) => ctx.tooLarge(componentTooLarge(lc, ctx.limits), lc))) return undefined;
+  if (layerComps.some((lc) => ctx.tooLarge(componentTooLarge(lc, ctx.limits), lc)) || ctx.tooLarge(modelBranchesTooLarge(layerComps), v)) return undefined;
   const layers: LayerSpec[] = [];
   layerComps.forEach((lc, i) => {
     const prev = layers[i - 1];

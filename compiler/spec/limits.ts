@@ -11,6 +11,11 @@
  *   MAX_BRANCHES     1,024 heads per layer (`width`) and channels per head (`channelNum`): each is its
  *                    own branch of the graph.
  *   MAX_PATCH_CELLS  1,000,000 cells in one grid patch (the patch offsets are enumerated).
+ *   MAX_LAYERS       1,024 layers in a model; MAX_MODEL_BRANCHES 16,384 heads × channels in all its
+ *                    layers together; MAX_IR_NODES 500,000 operations in the lowered graph (RPN2302).
+ *
+ * And, checked by the front end before type checking: MAX_SOURCE_BYTES (1 MiB of model source),
+ * MAX_SYNTAX_DEPTH (500 nested syntax nodes), MAX_SYNTAX_NODES (200,000 syntax nodes).
  *
  * Sizes are computed with doubles (no overflow: 1000^8 is 1e24, not a wrapped integer) and without
  * loops whose length an option controls, so a check never takes long itself.
@@ -24,6 +29,23 @@ import type { HeadSpec, ModelSpec } from './types.js';
 export const DEFAULT_MAX_PARAMS = 1_000_000_000;
 export const MAX_BRANCHES = 1024;
 export const MAX_PATCH_CELLS = 1_000_000;
+/** Layers of a model (`layers`, or `dims` pairs): the passes and the graph grow with it. */
+export const MAX_LAYERS = 1024;
+/** Branches of a whole model: heads × channels summed over its layers (each lowers to its own operations). */
+export const MAX_MODEL_BRANCHES = 16_384;
+/** Nodes of a graph model (#12's graph models). */
+export const MAX_GRAPH_NODES = 1024;
+/** Operations of the lowered IR graph (checked as it is built, before the passes run: RPN2302). */
+export const MAX_IR_NODES = 500_000;
+
+// ---- front end: what rpnc reads before it type-checks and evaluates anything (RPN1010, RPN1011) ----
+
+/** Bytes of model source: each file and the whole closure (the entry and its relative imports). */
+export const MAX_SOURCE_BYTES = 1024 * 1024;
+/** Nesting depth of the syntax tree of a model file (TypeScript's checker is quadratic in it; the evaluator recurses on it). */
+export const MAX_SYNTAX_DEPTH = 500;
+/** Syntax nodes in the model's files together. */
+export const MAX_SYNTAX_NODES = 200_000;
 
 export interface SizeLimits {
   /** Largest tensor and largest total parameter count, in float32 values. */
@@ -86,6 +108,13 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : und
  */
 export function componentTooLarge(c: Component, limits: SizeLimits): TooLarge | undefined {
   const o = c.options as Opts;
+  if (c.kind === 'model') {
+    const layers = Array.isArray(o.layers) ? o.layers.length : Array.isArray(o.dims) ? o.dims.length - 1 : undefined;
+    if (layers !== undefined && layers > MAX_LAYERS) {
+      const option = Array.isArray(o.layers) ? 'layers' : 'dims';
+      return { message: `the model has ${formatCount(layers)} layers; rpnc compiles at most ${formatCount(MAX_LAYERS)}`, option, hint: `use at most ${MAX_LAYERS} layers${option === 'dims' ? ` (${MAX_LAYERS + 1} dims)` : ''}` };
+    }
+  }
   for (const key of ['width', 'channelNum']) {
     const v = num(o[key]);
     if (v !== undefined && v > MAX_BRANCHES) {
@@ -108,6 +137,25 @@ export function componentTooLarge(c: Component, limits: SizeLimits): TooLarge | 
     const C = Math.max(1, ...channels);
     const bad = tensorTooLarge(`the grid h × w × d × channels = ${formatCount(h)} × ${formatCount(w)} × ${formatCount(d)} × ${formatCount(C)}`, h * w * d * C, limits, 'use a smaller grid (h, w, d) or fewer channels', h >= w ? 'h' : 'w');
     if (bad) return bad;
+  }
+  return undefined;
+}
+
+/** Heads × channels of the model's layers together (from their options, before any is built). */
+export function modelBranchesTooLarge(layers: readonly Component[]): TooLarge | undefined {
+  let total = 0;
+  // a head or layer beyond MAX_BRANCHES on its own gets its own, more precise refusal when it is built
+  const own = (v: unknown) => Math.max(1, num(v) ?? 1);
+  for (const l of layers) {
+    const o = l.options as Opts;
+    const heads = Array.isArray(o.heads) ? (o.heads as Component[]) : undefined;
+    if (own(o.width) > MAX_BRANCHES || own(o.channelNum) > MAX_BRANCHES || heads?.some((h) => own((h?.options as Opts | undefined)?.channelNum) > MAX_BRANCHES)) return undefined;
+    total += heads
+      ? heads.reduce((s, h) => s + Math.max(1, num((h?.options as Opts | undefined)?.channelNum) ?? 1), 0)
+      : Math.max(1, num(o.width) ?? 1) * Math.max(1, num(o.channelNum) ?? 1);
+    if (total > MAX_MODEL_BRANCHES) {
+      return { message: `the model's layers have more than ${formatCount(MAX_MODEL_BRANCHES)} heads × channels together (${formatCount(total)} in the first ${layers.indexOf(l) + 1} layers); each is its own branch of the compiled graph`, hint: 'use fewer layers, heads or channels' };
+    }
   }
   return undefined;
 }

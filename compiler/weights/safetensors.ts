@@ -106,7 +106,40 @@ function copyF32(bytes: Uint8Array, start: number, count: number): Float32Array 
 }
 
 /** Parse safetensors bytes; `label` (usually the file path) names the source in messages. */
+const MAX_HEADER_DEPTH = 16;
+
+/** Deepest nesting of objects and arrays in valid JSON text (no recursion). */
+function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 0x22) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (ch === 0x7b || ch === 0x5b) max = Math.max(max, ++depth);
+    else if (ch === 0x7d || ch === 0x5d) depth--;
+  }
+  return max;
+}
+
+/** The format of a file that is not safetensors, named from its first bytes (a PyTorch .pt, a NumPy .npz/.npy, a pickle), or undefined. */
+export function otherWeightFormat(bytes: Uint8Array, label: string): string | undefined {
+  const starts = (...b: number[]) => b.every((x, i) => bytes[i] === x);
+  if (starts(0x50, 0x4b, 0x03, 0x04) || starts(0x50, 0x4b, 0x05, 0x06)) {
+    return /\.npz$/i.test(label) ? 'a NumPy .npz archive (a zip file)' : 'a zip archive that is not a torch.save checkpoint (a NumPy .npz?)';
+  }
+  if (starts(0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59)) return 'a NumPy .npy array';
+  if (bytes[0] === 0x80 && bytes[1] !== undefined && bytes[1] >= 2 && bytes[1] <= 5) return 'a Python pickle (a legacy PyTorch checkpoint, .pt/.pth/.pkl)';
+  return undefined;
+}
+
 export function parseSafetensors(bytes: Uint8Array, label: string): SafetensorsFile {
+  const other = otherWeightFormat(bytes, label);
+  if (other) {
+    fail('RPN3120', `'${label}' is ${other}, not a safetensors file`, {
+      hint: "rpnc reads torch.save(model.state_dict(), path) files (tinybig's save_ckpt) and safetensors checkpoints (see docs/getting-started.md)",
+    });
+  }
   if (bytes.length < 8) {
     fail('RPN3002', `'${label}' is ${bytes.length} bytes long, too short for a safetensors file (the header length alone is 8 bytes)`, { hint: RESAVE_HINT });
   }
@@ -130,6 +163,11 @@ export function parseSafetensors(bytes: Uint8Array, label: string): SafetensorsF
     header = JSON.parse(text);
   } catch (e) {
     fail('RPN3004', `'${label}': safetensors header is not valid JSON (${(e as Error).message})`, { hint: RESAVE_HINT });
+  }
+  const depth = jsonDepth(text);
+  if (depth > MAX_HEADER_DEPTH) {
+    // a safetensors header is {name: {dtype, shape, data_offsets}}: 3 levels; checking (and quoting) a 5,000-deep one would overflow the stack
+    fail('RPN3004', `'${label}': safetensors header nests objects and arrays ${depth} deep (a valid header nests 3)`, { hint: RESAVE_HINT });
   }
   if (!isObject(header)) {
     fail('RPN3004', `'${label}': safetensors header must be a JSON object, found ${Array.isArray(header) ? 'an array' : JSON.stringify(header)}`, { hint: RESAVE_HINT });

@@ -189,7 +189,7 @@ export class AffineAnalysis {
     const n = widthOf(v);
     if (n === undefined) return undefined;
     const p = v.producer;
-    if (p && !p.noFold && this.useCount.get(v) === 1 && !this.graph.isGraphOutput(v) && this.graph.nodes.includes(p)) {
+    if (p && !p.noFold && this.useCount.get(v) === 1 && !this.graph.isGraphOutput(v) && this.graph.hasNode(p)) {
       const f = this.formOf(p);
       if (f) return f;
     }
@@ -333,7 +333,7 @@ export function emitForm(graph: Graph, root: Node, f: AffineForm): boolean {
     for (const node of added) graph.removeNode(node);
     return undoConstants(graph, added, false);
   }
-  for (const node of f.nodes) if (graph.nodes.includes(node)) graph.removeNode(node);
+  for (const node of f.nodes) if (graph.hasNode(node)) graph.removeNode(node);
   return true;
 }
 
@@ -349,7 +349,7 @@ export function foldAffineForms(graph: Graph, rules: FormRules, absorbConcat: bo
   let analysis = new AffineAnalysis(graph, rules);
   const covered = new Set<Node>();
   for (const node of [...graph.nodes].reverse()) {
-    if (covered.has(node) || !graph.nodes.includes(node)) continue;
+    if (covered.has(node) || !graph.hasNode(node)) continue;
     const f = analysis.formOf(node);
     if (!f) continue;
     for (const m of f.nodes) covered.add(m);

@@ -27,7 +27,7 @@ function flattenedConv(graph: Graph, node: Node): { conv: Node; C: number; S: nu
   const reshape = flat?.producer;
   const conv = reshape?.inputs[0]?.producer;
   if (!flat || !cv?.const || cv.dtype !== 'float32' || node.noFold || !reshape || reshape.op !== 'Reshape' || !conv || conv.op !== 'Conv' || conv.noFold) return undefined;
-  if (!graph.nodes.includes(conv) || !singleUse(graph, flat) || !singleUse(graph, conv.outputs[0])) return undefined;
+  if (!graph.hasNode(conv) || !singleUse(graph, flat) || !singleUse(graph, conv.outputs[0])) return undefined;
   const K = conv.inputs[1]?.const;
   const B = conv.inputs[2];
   if (!K || (B && !B.const)) return undefined;
@@ -80,7 +80,7 @@ export function batchnormFolding(): Pass {
     name: 'batchnorm-folding',
     run(graph: Graph): boolean {
       let changed = foldAffineForms(graph, { sums: false, columnScale: true }, false);
-      for (const node of [...graph.nodes]) if (graph.nodes.includes(node) && foldIntoConv(graph, node)) changed = true;
+      for (const node of [...graph.nodes]) if (graph.hasNode(node) && foldIntoConv(graph, node)) changed = true;
       return changed;
     },
   };

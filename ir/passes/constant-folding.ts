@@ -17,7 +17,8 @@ export function constantFolding(opts: { maxElements?: number } = {}): Pass {
     name: 'constant-folding',
     run(graph: Graph): boolean {
       let changed = false;
-      for (const node of [...graph.nodes]) {
+      const folded = new Set<Node>(); // removed in one sweep at the end (near-linear in the graph)
+      for (const node of graph.nodes) {
         if (!foldable(graph, node, limit)) continue;
         const outs = evaluateNode(node, node.inputs.map((v) => v?.const ?? null));
         if (node.outputs.some((v) => graph.isGraphOutput(v))) {
@@ -28,7 +29,7 @@ export function constantFolding(opts: { maxElements?: number } = {}): Pass {
           node.inputs = [c];
           node.attrs = {};
         } else {
-          graph.removeNode(node);
+          folded.add(node);
           node.outputs.forEach((v, i) => {
             v.const = outs[i];
             v.producer = undefined;
@@ -37,6 +38,7 @@ export function constantFolding(opts: { maxElements?: number } = {}): Pass {
         }
         changed = true;
       }
+      if (folded.size) graph.nodes = graph.nodes.filter((n) => !folded.has(n));
       return changed;
     },
   };

@@ -12,7 +12,7 @@ function gemmParts(graph: Graph, add: Node): { mm: Node; bias: NonNullable<Node[
     const t = add.inputs[i];
     const c = add.inputs[j];
     const mm = t?.producer;
-    if (!t || !c?.const || !mm || mm.op !== 'MatMul' || mm.noFold || !graph.nodes.includes(mm)) continue;
+    if (!t || !c?.const || !mm || mm.op !== 'MatMul' || mm.noFold || !graph.hasNode(mm)) continue;
     const [x, w] = mm.inputs;
     if (!x || !w?.const || x.shape.length !== 2 || w.shape.length !== 2 || x.dtype !== 'float32') continue;
     const n = w.shape[1];

@@ -14,7 +14,7 @@ import type { Pass } from './pass.js';
 /** The leaves of a single-use Add tree under `v` (v itself when it is not such an Add). */
 function addLeaves(graph: Graph, v: Value, top: boolean, out: Value[], nodes: Node[]): void {
   const p = v.producer;
-  if (p && p.op === 'Add' && !p.noFold && graph.nodes.includes(p) && (top || (graph.uses(v).length === 1 && !graph.isGraphOutput(v)))) {
+  if (p && p.op === 'Add' && !p.noFold && graph.hasNode(p) && (top || (graph.uses(v).length === 1 && !graph.isGraphOutput(v)))) {
     nodes.push(p);
     for (const x of p.inputs) addLeaves(graph, x!, false, out, nodes);
     return;
@@ -52,7 +52,7 @@ export function headDedupe(): Pass {
     run(graph: Graph): boolean {
       let changed = false;
       for (const node of [...graph.nodes]) {
-        if (!graph.nodes.includes(node)) continue;
+        if (!graph.hasNode(node)) continue;
         const h = dedupe(graph, node);
         const out = node.outputs[0];
         if (!h || h.shape.length !== out.shape.length || h.shape.some((d, i) => d !== out.shape[i])) continue;

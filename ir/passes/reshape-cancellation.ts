@@ -29,7 +29,7 @@ function mergeReshapes(graph: Graph, node: Node): boolean {
   const mid = node.inputs[0];
   const inner = mid?.producer;
   const shapeIn = node.inputs[1];
-  if (!inner || inner.op !== 'Reshape' || inner.noFold || !inner.inputs[0] || !shapeIn?.const || !graph.nodes.includes(inner)) return false;
+  if (!inner || inner.op !== 'Reshape' || inner.noFold || !inner.inputs[0] || !shapeIn?.const || !graph.hasNode(inner)) return false;
   const src = inner.inputs[0];
   const target = toNumbers(shapeIn.const);
   // A 0 copies a dim of the Reshape's input: keep it when x has the same dim there, else
@@ -49,7 +49,7 @@ function mergeReshapes(graph: Graph, node: Node): boolean {
 function mergeTransposes(graph: Graph, node: Node): boolean {
   if (node.op !== 'Transpose' || node.noFold) return false;
   const inner = node.inputs[0]?.producer;
-  if (!inner || inner.op !== 'Transpose' || inner.noFold || !inner.inputs[0] || !graph.nodes.includes(inner)) return false;
+  if (!inner || inner.op !== 'Transpose' || inner.noFold || !inner.inputs[0] || !graph.hasNode(inner)) return false;
   const p = permOf(inner);
   const q = permOf(node);
   node.inputs = [inner.inputs[0]];

@@ -5,6 +5,8 @@
 import { fail } from '../../compiler/diagnostics.js';
 import type { Tensor } from './tensor.js';
 
+/** Rank of a tensor given as nested arrays (ONNX Runtime itself accepts far less in practice). */
+const MAX_JSON_RANK = 32;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const idx = (path: number[]): string => path.map((i) => `[${i}]`).join('');
 
@@ -38,7 +40,11 @@ export function parseJsonTensor(text: string, label: string): Tensor {
   }
   // Nested array: the shape is read along the first elements, then every row is checked against it.
   const shape: number[] = [];
-  for (let v = value; Array.isArray(v); v = v[0]) shape.push(v.length);
+  for (let v = value; Array.isArray(v); v = v[0]) {
+    // nothing below recurses deeper than this (a 5,000-deep [[[…]]] would overflow the stack)
+    if (shape.length === MAX_JSON_RANK) bad(`arrays nested more than ${MAX_JSON_RANK} deep: a tensor of rank at most ${MAX_JSON_RANK} is expected`);
+    shape.push(v.length);
+  }
   const out: number[] = [];
   const walk = (v: unknown, depth: number, path: number[]): void => {
     if (depth === shape.length) {

@@ -79,10 +79,11 @@ describe('instance interdependence: refusals (RPN2111, RPN2002, RPN2109) with fi
     expect(d.message).toContain("layer 0 head 1 outputs 3 rows (b' of one_interdependence) but layer 0 head 0 outputs 4 rows");
   });
 
-  it('a kernel-based interdependence without a koala kernel name (tinybig: any Python callable) is refused, the component named', () => {
-    const d = refusal('interdependence_instance_data', 'RPN2150', "{ kind: 'interdependence'");
-    expect(d.message).toContain('numerical_kernel_based_interdependence needs kernel: the name of a tinybig.koala kernel');
-    expect(d.message).toContain('any Python callable');
+  it('a data-dependent kind, written by hand as { kind, type, options } (no factory makes it), is refused, the component named', () => {
+    // issue #18: a hand-written component would skip the factories' option checks (RPN1012)
+    const d = refusal('interdependence_instance_data', 'RPN1012', "{ kind: 'interdependence'");
+    expect(d.message).toContain('numerical_kernel_based_interdependence (a interdependence)');
+    expect(d.message).toContain('not made by an rpnc factory');
   });
 
   it("an attribute-type function in the instance slot: at interdependenceType's component", () => {

@@ -43,6 +43,20 @@ describe('rpnc build', () => {
     for (const row of y) expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
   });
 
+  it('run: an input file that does not fit the model is the user\'s file (RPN3121, exit 1), not a runtime failure', () => {
+    const out = path.join(tmp, 'example.onnx'); // built by the test above
+    const wide = path.join(tmp, 'x-wide.json');
+    fs.writeFileSync(wide, JSON.stringify([[1, 2, 3]]));
+    let r = rpnc('run', out, '--input', wide);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain("error RPN3121: input '" + wide + "' has 3 features per row, but the model takes m = 8");
+    const flat = path.join(tmp, 'x-flat.json');
+    fs.writeFileSync(flat, JSON.stringify([1, 2, 3, 4, 5, 6, 7, 8]));
+    r = rpnc('run', out, '--input', flat);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('error RPN3121');
+  });
+
   it('is deterministic: byte-identical ONNX across runs', () => {
     const a = path.join(tmp, 'a.onnx');
     const b = path.join(tmp, 'b.onnx');

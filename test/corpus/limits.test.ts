@@ -67,3 +67,51 @@ describe('the limit itself', () => {
     expect(formatBytes(1e24)).toBe('4.0e+6 EB');
   });
 });
+
+describe('model size (issue #18)', () => {
+  it('the IR graph refuses its 500,001st operation (RPN2302) as it is built, before any pass', async () => {
+    const { Graph } = await import('../../ir/graph.js');
+    const { MAX_IR_NODES } = await import('../../compiler/spec/limits.js');
+    const g = new Graph();
+    const x = { name: 'x', dtype: 'float32' as const, shape: [1] };
+    g.inputs.push(x);
+    g.nodes.length = 0;
+    for (let i = 0; i < MAX_IR_NODES; i++) g.nodes.push({ op: 'Identity', inputs: [x], outputs: [], attrs: {}, name: `n${i}` });
+    expect(() => g.addNode('Identity', [x], [{ name: 'y', dtype: 'float32', shape: [1] }])).toThrow(/RPN2302: the lowered graph has more than 500,000 operations/);
+  });
+
+  it('layers and branches are counted from the options, before any layer is built', async () => {
+    const { componentTooLarge, modelBranchesTooLarge, MAX_LAYERS } = await import('../../compiler/spec/limits.js');
+    const model = (options: object) => ({ kind: 'model', type: 'mlp', options }) as never;
+    expect(componentTooLarge(model({ dims: Array.from({ length: MAX_LAYERS + 1 }, () => 2) }), limits)).toBeUndefined();
+    expect(componentTooLarge(model({ dims: Array.from({ length: MAX_LAYERS + 2 }, () => 2) }), limits)).toMatchObject({ option: 'dims', message: 'the model has 1,025 layers; rpnc compiles at most 1,024' });
+    const layer = (width: number, channelNum = 1) => ({ kind: 'layer', type: 'rpn_layer', options: { width, channelNum } }) as never;
+    expect(modelBranchesTooLarge(Array.from({ length: 16 }, () => layer(1024)))).toBeUndefined(); // exactly 16,384
+    expect(modelBranchesTooLarge([...Array.from({ length: 16 }, () => layer(1024)), layer(1)])?.message).toContain('16,385 in the first 17 layers');
+    expect(modelBranchesTooLarge([layer(128, 129)])?.message).toContain('16,512');
+  });
+
+  it('the passes are near-linear in the number of layers (a 4× larger mlp takes well under 8× as long)', async () => {
+    const { compileFile } = await import('../../compiler/compile.js');
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rpnc-layers-'));
+    const passes = (layers: number): number => {
+      const file = path.join(dir, `mlp${layers}.ts`);
+      fs.writeFileSync(file, `import { mlp } from 'rpnc';\nexport default mlp({ dims: Array.from({ length: ${layers + 1} }, () => 4) });\n`);
+      let ms = 0;
+      compileFile(file, { onPhase: (p, t) => void (p === 'passes' && (ms = t)) });
+      return ms;
+    };
+    try {
+      passes(64); // warm up
+      const small = Math.min(passes(256), passes(256));
+      const large = passes(1024);
+      // quadratic passes were ~12× (1,024 -> 4,096 layers: 2.7 s -> 32.7 s); linear ones ~4×
+      expect(large / small).toBeLessThan(8);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

@@ -135,7 +135,7 @@ describe('rpnc with --precision fp16', () => {
 
   it('check --precision fp16 uses the float16 tolerances and passes', () => {
     const c = 'a_taylor_d3_lorr';
-    const r = rpnc(tmp, ['check', path.join(modelsDir, `${c}.ts`), '-w', ...goldenWeights(c), '--golden', path.join(goldenDir, c, 'io.safetensors'), '--precision', 'fp16']);
+    const r = rpnc(tmp, ['check', path.join(modelsDir, `${c}.ts`), ...goldenWeights(c).flatMap((w) => ['-w', w]), '--golden', path.join(goldenDir, c, 'io.safetensors'), '--precision', 'fp16']);
     expect(r.stderr + r.stdout).toContain(`tolerance |a−b| ≤ ${atol} + ${rtol}·|b|`);
     expect(r.stdout).not.toContain('MISMATCH');
     expect(r.code).toBe(0);

@@ -94,7 +94,7 @@ describe('onnxruntime-web (wasm backend, under Node, one thread)', () => {
     expect(w.external).toBe(true);
     const s = await ortWeb.InferenceSession.create(fs.readFileSync(path.join(tmp, 'm.onnx')), {
       executionProviders: ['wasm'],
-      externalData: [{ path: 'm.onnx.data', data: fs.readFileSync(path.join(tmp, 'm.onnx.data')) }],
+      externalData: [{ path: path.basename(w.files[1]!), data: fs.readFileSync(w.files[1]!) }],
     });
     const y = (await s.run({ x: new ortWeb.Tensor('float32', input.data, input.shape) })).y;
     expect(compareOutputs('onnxruntime-web', y.data as Float32Array, 'golden', golden.data, 1e-5, 1e-4).ok).toBe(true);

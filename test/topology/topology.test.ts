@@ -247,4 +247,19 @@ describe("the README's graph examples", () => {
     }
     expect(Array.from(outs[0])).toEqual(Array.from(outs[1]));
   });
+
+  it("rpnc.source_sha256 covers the graph file: another graph.json gives another hash", () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'hash-'));
+    fs.copyFileSync(path.join(root, 'examples', 'gcn-file.ts'), path.join(dir, 'gcn-file.ts'));
+    const hash = () => {
+      const r = loadSpec(path.join(dir, 'gcn-file.ts'));
+      return r.sourceSha256;
+    };
+    fs.writeFileSync(path.join(dir, 'graph.json'), '{ "nodes": [0, 1, 2, 3, 4], "links": [[0, 1], [1, 2]], "directed": false }');
+    const a = hash();
+    fs.writeFileSync(path.join(dir, 'graph.json'), '{ "nodes": [0, 1, 2, 3, 4], "links": [[0, 1], [1, 3]], "directed": false }');
+    const b = hash();
+    expect(a).toMatch(/^[0-9a-f]{64}$/);
+    expect(b).not.toBe(a);
+  });
 });

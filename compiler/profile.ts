@@ -126,7 +126,9 @@ interface TraceEvent {
 
 /** Matrix FLOPs per node name at `batch` rows. */
 function irFlops(g: Graph, batch: number): Map<string, number> {
-  const elems = (shape: Dim[]) => shape.reduce<number>((a, d) => a * (typeof d === 'number' ? d : batch), 1);
+  // symbolic dims are the batch, or products such as 'batch*784' (rows per sample × batch)
+  const dim = (d: Dim) => (typeof d === 'number' ? d : d.split('*').reduce((a, f) => a * (/^\d+$/.test(f) ? Number(f) : batch), 1));
+  const elems = (shape: Dim[]) => shape.reduce<number>((a, d) => a * dim(d), 1);
   const out = new Map<string, number>();
   for (const n of g.nodes) {
     const a = n.inputs[0]?.shape;

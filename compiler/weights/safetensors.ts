@@ -73,7 +73,7 @@ export function readSafetensors(path: string): SafetensorsFile {
 export function readWeightFile(path: string): SafetensorsFile & { warnings?: Diagnostic[] } {
   const bytes = readWeightBytes(path);
   const kind = sniffFile(bytes);
-  if (kind === 'torch-zip') return parseTorchCheckpoint(bytes, path);
+  if (kind === 'torch-zip' && !/\.npz$/i.test(path)) return parseTorchCheckpoint(bytes, path); // a .npz is named as such (RPN3120)
   if (kind === 'torch-legacy') refuseLegacy(path);
   if (kind === 'pickle') {
     fail('RPN3524', `'${path}' is a pickle, not a checkpoint rpnc reads`, {
@@ -125,6 +125,8 @@ function jsonDepth(text: string): number {
 /** The format of a file that is not safetensors, named from its first bytes (a PyTorch .pt, a NumPy .npz/.npy, a pickle), or undefined. */
 export function otherWeightFormat(bytes: Uint8Array, label: string): string | undefined {
   const starts = (...b: number[]) => b.every((x, i) => bytes[i] === x);
+  // a safetensors header: u64 length, then '{' (its length bytes may look like a pickle's 0x80 0x02 … by chance)
+  if (bytes.length >= 9 && bytes[8] === 0x7b && bytes[4] === 0 && bytes[5] === 0 && bytes[6] === 0 && bytes[7] === 0) return undefined;
   if (starts(0x50, 0x4b, 0x03, 0x04) || starts(0x50, 0x4b, 0x05, 0x06)) {
     return /\.npz$/i.test(label) ? 'a NumPy .npz archive (a zip file)' : 'a zip archive that is not a torch.save checkpoint (a NumPy .npz?)';
   }

@@ -4,7 +4,9 @@
  * after). A is an architecture constant (compiler/spec/topology.ts), usually very sparse. Forms, by cost:
  *   dense:  one MatMul of the folded Aᵀ (N×N) with V                       cost N²·w
  *   sparse: ELL gather: row j of Ξ sums its ≤ K in-neighbours,             cost N·K·w (K = the largest in-degree)
- *           Gather(V, idx (N, K)) · vals (N, K, 1) → ReduceSum over K  (standard ONNX, deterministic on every EP)
+ *           Gather(V, idx (K, N)) · vals (K, N, 1), summed over K by a MatMul with ones (standard ONNX, deterministic);
+ *           when A = diag(r)·B·diag(c) with B 0/1 (a degree-normalised plain graph) the weights become two (N, 1)
+ *           scales around an unweighted gather-sum: Ξ = c ⊙ Σ_k gather_k(r ⊙ V)
  * The graph-bilinear head (GAT) computes its attention from x at run time: Âᵀ = masked row softmax of
  * Gᵀ ⊙ (X·W_bᵀ·Xᵀ) — i.e. tinybig's column softmax of G ⊙ X·W_b·Xᵀ, transposed — then Ξ = Âᵀ·V.
  */
@@ -61,15 +63,62 @@ export function lowerGraphMix(b: GraphBuilder, v: Value, ii: InterdependenceSpec
     return b.matmul(b.constant(float32s([...At], [N, N]), `${name}.A_T`), v, { name: `${name}.graph_mix` });
   }
   const K = plan.maxInDegree;
-  const idx = tensor('int64', [N, K]);
-  const vals = tensor('float32', [N, K, 1]);
-  plan.cols.forEach((c, j) => c.forEach(([i, val], k) => {
-    (idx.data as BigInt64Array)[j * K + k] = BigInt(i);
-    (vals.data as Float32Array)[j * K + k] = val;
-  }));
-  const gathered = b.gather(v, b.constant(idx, `${name}.in_neighbours`), 0, { name: `${name}.graph_gather` }); // (N, K, w)
+  // K-major layout: slab k holds every row's k-th in-neighbour, so the sum over k adds K contiguous (N, w) slabs
+  const f = factorize(a);
+  const idx = tensor('int64', [K, N]);
+  const vals = tensor('float32', [K, N, 1]);
+  plan.cols.forEach((c, j) => {
+    for (let k = 0; k < K; k++) {
+      const e = c[k];
+      (idx.data as BigInt64Array)[k * N + j] = BigInt(e ? e[0] : N); // padding: row N, a zero row appended to V
+      (vals.data as Float32Array)[k * N + j] = e ? e[1] : 0;
+    }
+  });
+  if (f) {
+    // A[i, j] = r_i · c_j on its non-zeros (degree normalisation of a 0/1 adjacency): Ξ = c ⊙ Σ_k gather_k(r ⊙ V)
+    const scaled = f.r.every((x) => x === 1) ? v : b.mul(v, b.constant(float32s(Array.from(f.r), [N, 1]), `${name}.row_scale`));
+    const padded = b.pad(scaled, [0, 0, 1, 0]); // (N + 1, w): row N is zero
+    const gathered = b.gather(padded, b.constant(idx, `${name}.in_neighbours`), 0, { name: `${name}.graph_gather` }); // (K, N, w)
+    // Σ_k as one (1 × K)·(K × N·w) MatMul of ones: ORT's MatMul streams the K slabs, its ReduceSum over axis 0 does not
+    const ones = b.constant(float32s(Array(K).fill(1), [1, K]), `${name}.sum_over_in_neighbours`);
+    const summed = b.reshape(b.matmul(ones, b.reshape(gathered, [K, -1]), { name: `${name}.graph_sum` }), [N, -1]);
+    return f.c.every((x) => x === 1) ? summed : b.mul(summed, b.constant(float32s(Array.from(f.c), [N, 1]), `${name}.column_scale`));
+  }
+  const padded = b.pad(v, [0, 0, 1, 0]);
+  const gathered = b.gather(padded, b.constant(idx, `${name}.in_neighbours`), 0, { name: `${name}.graph_gather` }); // (K, N, w)
   const weighted = b.mul(gathered, b.constant(vals, `${name}.in_weights`));
-  return b.reduceSum(weighted, [1], false, { name: `${name}.graph_sum` });
+  const ones = b.constant(float32s(Array(K).fill(1), [1, K]), `${name}.sum_over_in_neighbours`);
+  return b.reshape(b.matmul(ones, b.reshape(weighted, [K, -1]), { name: `${name}.graph_sum` }), [N, -1]);
+}
+
+/**
+ * A = diag(r)·B·diag(c) with B a 0/1 pattern (what degree normalisation of a plain adjacency gives), found by
+ * propagating r and c over A's non-zeros and checked on every one (relative 1e-12); undefined when A is not of that form.
+ */
+function factorize(a: SparseMatrix): { r: Float64Array; c: Float64Array } | undefined {
+  const N = a.size;
+  const r = new Float64Array(N).fill(NaN);
+  const c = new Float64Array(N).fill(NaN);
+  const cols: [number, number][][] = Array.from({ length: N }, () => []);
+  a.rows.forEach((row, i) => row.forEach((v, j) => cols[j].push([i, v])));
+  for (let i0 = 0; i0 < N; i0++) {
+    if (!Number.isNaN(r[i0]) || a.rows[i0].size === 0) continue;
+    r[i0] = 1;
+    const queue: ['r' | 'c', number][] = [['r', i0]];
+    while (queue.length) {
+      const [kind, k] = queue.pop()!;
+      if (kind === 'r') a.rows[k].forEach((v, j) => { if (Number.isNaN(c[j])) { c[j] = v / r[k]; queue.push(['c', j]); } });
+      else for (const [i, v] of cols[k]) if (Number.isNaN(r[i])) { r[i] = v / c[k]; queue.push(['r', i]); }
+    }
+  }
+  for (let i = 0; i < N; i++) {
+    for (const [j, v] of a.rows[i]) if (!(Math.abs(r[i] * c[j] - v) <= 1e-12 * Math.abs(v))) return undefined;
+  }
+  for (let i = 0; i < N; i++) {
+    if (Number.isNaN(r[i])) r[i] = 1;
+    if (Number.isNaN(c[i])) c[i] = 1;
+  }
+  return { r, c };
 }
 
 /**

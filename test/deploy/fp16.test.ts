@@ -153,6 +153,21 @@ describe('rpnc with --precision fp16', () => {
     expect(JSON.parse(r.stdout)[0]).toHaveLength(3);
   });
 
+  it('`rpnc run` runs a model built with --io-precision fp16 (float16 in and out), agreeing with the float32 build to the fp16 tolerance', () => {
+    const x = [[0.1, 0.2, -0.3, 0.4, 0.5, -0.6, 0.7, 0.8], [-0.5, 0.25, 0.125, -1, 0.9, 0.3, -0.2, 0.6]];
+    fs.writeFileSync(path.join(tmp, 'x2.json'), JSON.stringify(x));
+    const outs: number[][][] = [];
+    for (const [file, flags] of [['io16.onnx', ['--precision', 'fp16', '--io-precision', 'fp16']], ['io32.onnx', []]] as const) {
+      const b = rpnc(tmp, ['build', path.join(root, 'fixtures/example.ts'), '-o', path.join(tmp, file), ...flags]);
+      expect(b.code, b.stderr).toBe(0);
+      const r = rpnc(tmp, ['run', path.join(tmp, file), '-i', 'x2.json']);
+      expect(r.code, r.stderr).toBe(0);
+      outs.push(JSON.parse(r.stdout));
+    }
+    expect(outs[0]).toHaveLength(2);
+    outs[0].flat().forEach((v, i) => expect(Math.abs(v - outs[1].flat()[i])).toBeLessThanOrEqual(atol + rtol * Math.abs(outs[1].flat()[i])));
+  });
+
   it('build --json reports the interface dtypes the written file declares (float16 with --io-precision fp16)', () => {
     const names: Record<number, string> = { [DT.FLOAT]: 'float32', [DT.FLOAT16]: 'float16' };
     for (const io of ['fp16', 'fp32'] as const) {

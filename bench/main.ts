@@ -29,7 +29,7 @@ import { emitOnnx } from '../compiler/onnx/emit.js';
 import { parameterManifest } from '../compiler/spec/params.js';
 import { packageRoot } from '../compiler/version.js';
 import { GraphBuilder } from '../ir/builder.js';
-import { createModel, type Graph, type Value } from '../ir/graph.js';
+import { createModel, dimSize, type Graph, type Value } from '../ir/graph.js';
 import { tensor } from '../ir/tensor.js';
 import { readTensorFile } from '../runtime/io/tensor-file.js';
 import { createSession, type ExecutionProvider } from '../runtime/session.js';
@@ -144,8 +144,7 @@ function maxViolation(out: Float32Array, golden: Float32Array): { maxAbs: number
 /** The MatMul-like products of a graph at batch b: [rows, K] × [K, N]. */
 function matmulShapes(g: Graph, b: number): { rows: number; K: number; N: number }[] {
   // symbolic dims are 'batch' or products like 'batch*150' (a chain's steps as rows)
-  const dim = (d: string | number) => (typeof d === 'number' ? d : d.split('*').reduce((a, f) => a * (/^\d+$/.test(f) ? Number(f) : b), 1));
-  const num = (v: Value) => v.shape.reduce<number>((a, d) => a * dim(d), 1);
+  const num = (v: Value) => v.shape.reduce<number>((a, d) => a * dimSize(d, b), 1);
   const out: { rows: number; K: number; N: number }[] = [];
   for (const n of g.nodes) {
     if (n.op !== 'MatMul' && n.op !== 'Gemm') continue;

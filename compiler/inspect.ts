@@ -11,11 +11,12 @@
  * FLOPs count multiply-adds of matrix products as 2 (elementwise expansion work is not counted).
  */
 import { stepMixPlan } from './lower/chain.js';
+import { mixesAfterProduct } from './lower/head.js';
 import { graphMixPlan } from './lower/graph.js';
 import type { LowerOptions } from './lower/index.js';
 import { GRAPH_BILINEAR } from './spec/topological.js';
 import onnxProto from 'onnx-proto';
-import type { Dim, Graph, Node } from '../ir/graph.js';
+import { dimSize, type Dim, type Graph, type Node } from '../ir/graph.js';
 import { tensorBytes } from '../ir/tensor.js';
 import { compileSpec, loadSpec, loadWeights, strategyOf, type CompileOptions } from './compile.js';
 import { fail, type Diagnostic } from './diagnostics.js';
@@ -164,7 +165,7 @@ function aliasKeys(spec: ModelSpec, keys: Iterable<string>): Set<string> {
 
 /** How a chain / graph head mixes its steps or node rows, and the form lower/chain.ts / lower/graph.ts pick. */
 function mixingOf(h: HeadSpec, opts: LowerOptions): { mixing?: HeadReport['mixing'] } {
-  const width = h.reconciliation && h.n < h.D ? h.n : h.D; // the narrower side, as lower/head.ts
+  const width = mixesAfterProduct(h) ? h.n : h.D;
   const si = h.stepInterdependence;
   if (si?.topology) {
     const p = stepMixPlan(si, width, opts);
@@ -255,8 +256,7 @@ export function describeLayers(
 /** Per sample (symbolic dims such as batch count 1): 2 × multiply-adds of MatMul, Gemm and Conv nodes. */
 export function graphFlops(nodes: Node[]): number {
   // a symbolic dim counts 1 per sample, a product such as 'batch*150' (a chain's steps as rows) its numeric factors
-  const dim = (d: Dim) => (typeof d === 'number' ? d : d.split('*').reduce((a, f) => a * (/^\d+$/.test(f) ? Number(f) : 1), 1));
-  const elems = (shape: Dim[]) => shape.reduce<number>((a, d) => a * dim(d), 1);
+  const elems = (shape: Dim[]) => shape.reduce<number>((a, d) => a * dimSize(d, 1), 1);
   let total = 0;
   for (const n of nodes) {
     const a = n.inputs[0]?.shape;

@@ -20,7 +20,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import onnxProto from 'onnx-proto';
-import type { Dim, Graph } from '../ir/graph.js';
+import { dimSize, type Dim, type Graph } from '../ir/graph.js';
 import { createSession, runSession, type ExecutionProvider } from '../runtime/session.js';
 import { DiagnosticError, diag } from './diagnostics.js';
 import { SeededRandom } from './weights/store.js';
@@ -127,8 +127,7 @@ interface TraceEvent {
 /** Matrix FLOPs per node name at `batch` rows. */
 function irFlops(g: Graph, batch: number): Map<string, number> {
   // symbolic dims are the batch, or products such as 'batch*784' (rows per sample × batch)
-  const dim = (d: Dim) => (typeof d === 'number' ? d : d.split('*').reduce((a, f) => a * (/^\d+$/.test(f) ? Number(f) : batch), 1));
-  const elems = (shape: Dim[]) => shape.reduce<number>((a, d) => a * dim(d), 1);
+  const elems = (shape: Dim[]) => shape.reduce<number>((a, d) => a * dimSize(d, batch), 1);
   const out = new Map<string, number>();
   for (const n of g.nodes) {
     const a = n.inputs[0]?.shape;

@@ -210,6 +210,11 @@ export function createModel(graph: Graph, opts: { metadata?: Record<string, stri
   return { graph, metadata: { ...(opts.metadata ?? {}) }, producerName: 'rpnc', producerVersion: opts.producerVersion ?? '0.1.0', opset: 17 };
 }
 
+/** The size of a dim when every symbol stands for `symbol`: 'batch*150' (a chain's steps as rows) is 150·symbol. */
+export function dimSize(d: Dim, symbol: number): number {
+  return typeof d === 'number' ? d : d.split('*').reduce((a, f) => a * (/^\d+$/.test(f) ? Number(f) : symbol), 1);
+}
+
 export function formatShape(shape: readonly Dim[]): string {
   return `[${shape.join(',')}]`;
 }

@@ -42,9 +42,13 @@ function diagonals(ii: InterdependenceSpec): { L: number; A: Float64Array; diags
 /** The form the cost model picks for a chain of this shape, with the costs per row (for inspect). */
 export function stepMixPlan(ii: InterdependenceSpec, width: number, opts: LowerOptions = {}): { form: StepMixForm; costs: Record<StepMixForm, number> } {
   const { L, diags } = diagonals(ii);
+  return planOf(L, diags.length, width, opts);
+}
+
+function planOf(L: number, diagonalCount: number, width: number, opts: LowerOptions): { form: StepMixForm; costs: Record<StepMixForm, number> } {
   const batch = Math.max(1, opts.batchHint ?? 1);
   const costs = {
-    banded: batch * diags.length * L * width * 3 + OP_COST * 4 * diags.length,
+    banded: batch * diagonalCount * L * width * 3 + OP_COST * 4 * diagonalCount,
     dense: batch * L * L * width + 2 * L * L + OP_COST * 3,
   };
   const forced = opts.mixForm === 'banded' || opts.mixForm === 'dense' ? opts.mixForm : undefined;
@@ -56,7 +60,7 @@ export function stepMixPlan(ii: InterdependenceSpec, width: number, opts: LowerO
 export function lowerStepMix(b: GraphBuilder, v: Value, ii: InterdependenceSpec, width: number, name: string, opts: LowerOptions = {}): Value {
   const { L, A, diags } = diagonals(ii);
   const v3 = b.reshape(v, [-1, L, width]);
-  const { form } = stepMixPlan(ii, width, opts);
+  const { form } = planOf(L, diags.length, width, opts);
   let y: Value;
   if (form === 'dense') {
     const At = new Float32Array(L * L);

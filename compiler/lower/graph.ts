@@ -99,8 +99,7 @@ function factorize(a: SparseMatrix): { r: Float64Array; c: Float64Array } | unde
   const N = a.size;
   const r = new Float64Array(N).fill(NaN);
   const c = new Float64Array(N).fill(NaN);
-  const cols: [number, number][][] = Array.from({ length: N }, () => []);
-  a.rows.forEach((row, i) => row.forEach((v, j) => cols[j].push([i, v])));
+  const cols = columns(a);
   for (let i0 = 0; i0 < N; i0++) {
     if (!Number.isNaN(r[i0]) || a.rows[i0].size === 0) continue;
     r[i0] = 1;

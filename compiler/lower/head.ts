@@ -24,6 +24,11 @@ import { lowerStepMix } from './chain.js';
 import { lowerGraphAttention, lowerGraphMix } from './graph.js';
 import { GRAPH_BILINEAR } from '../spec/topological.js';
 
+/** Chain steps / graph rows are mixed after κ·ψ(w)ᵀ when that is narrower (n < D), else on κ (the two commute). */
+export function mixesAfterProduct(h: HeadSpec): boolean {
+  return !!h.reconciliation && h.n < h.D;
+}
+
 /** Processing functions that act on each value alone (the same on a step row as on the whole sequence row). */
 const ELEMENTWISE = new Set(['Identity', 'Dropout', 'ReLU', 'Sigmoid', 'Tanh', 'exp', 'SiLU', 'GELU', 'LeakyReLU', 'ELU', 'CELU', 'Softplus']);
 
@@ -41,10 +46,7 @@ export function lowerHead(b: GraphBuilder, x: Value, h: HeadSpec, ws: WeightSour
   const mixerOf = (c: number): ((v: Value, width: number) => Value) | undefined => {
     if (!mixing) return undefined;
     if (h.stepInterdependence) return (v, width) => lowerStepMix(b, v, mixing, width, `${h.prefix}instance_interdependence`, opts);
-    if (mixing.type === GRAPH_BILINEAR) {
-      const att = lowerGraphAttention(b, x0, mixing, params.wInstanceInterdependence![c], iiName(c));
-      return (v) => att(v);
-    }
+    if (mixing.type === GRAPH_BILINEAR) return lowerGraphAttention(b, x0, mixing, params.wInstanceInterdependence![c], iiName(c));
     return (v, width) => lowerGraphMix(b, v, mixing, width, `${h.prefix}instance_interdependence`, opts);
   };
   // a data-dependent A (issue 13) mixes b rows: (Aᵀ·K)·Wᵀ = Aᵀ·(K·Wᵀ), cheaper after ψ when D > n (Q5)
@@ -58,7 +60,7 @@ export function lowerHead(b: GraphBuilder, x: Value, h: HeadSpec, ws: WeightSour
   const bias = params.b ? b.constant(float32s([...params.b]), `${h.prefix}b`) : undefined;
   const extras = h.reconciliation ? reconciliationExtras(h.reconciliation, ws) : {};
   const form = h.reconciliation ? chooseForm(h.reconciliation, opts) : undefined; // cost.ts
-  const mixAfter = !!h.reconciliation && h.n < h.D; // mix the narrower side
+  const mixAfter = mixesAfterProduct(h);
   let sharedMixed: Value | undefined;
   const channels: Value[] = [];
   for (let c = 0; c < h.channelNum; c++) {

@@ -103,7 +103,6 @@ export function resolveTopology(v: Component, h: Helpers): TopologySpec {
   if (variant === 'multihop') selfScaling = 1.0; // not forwarded by tinybig (§10 #4)
   if (variant === 'inverse' || variant === 'exponential' || variant === 'pagerank') selfDependence = false; // dropped by tinybig (§10 #4)
   const h_ = (o.h as number | undefined) ?? 1;
-  if (variant === 'multihop' && h_ === 0) variant = 'multihop';
   const t: TopologySpec = {
     structure: isChain ? 'chain' : 'graph', size, links, directed, variant, selfDependence, selfScaling,
     normalization: o.normalization as boolean, normalizationMode: (o.normalizationMode as TopologySpec['normalizationMode']) ?? 'row',

@@ -202,6 +202,14 @@ function expm(a: Float64Array, n: number): Float64Array {
  * Self loops only where the variant keeps them (resolveTopology sets selfDependence accordingly).
  */
 export function topologyMatrix(t: TopologySpec): SparseMatrix {
+  let a = computed.get(t);
+  if (!a) computed.set(t, (a = buildMatrix(t)));
+  return a;
+}
+/** A is a pure function of its (immutable) TopologySpec: computed once per spec; callers never modify it. */
+const computed = new WeakMap<TopologySpec, SparseMatrix>();
+
+function buildMatrix(t: TopologySpec): SparseMatrix {
   const n = t.size;
   const adj = empty(n);
   for (const [i, j] of t.links) adj.rows[i].set(j, 1);

@@ -318,7 +318,7 @@ export function fusion(dims: number[], nOut: number, bounded: boolean): Arb<Call
     fc.record({ n, r: maybe(int(1, 3)) }).map((o) => call('lowrankParameterizedConcatenationFusion', o)),
     fc.record({ n, r: maybe(int(1, 3)) }).map((o) => call('randomMatrixAdaptionParameterizedConcatenationFusion', o)),
     // hm family: p | n, q (default p) | Σdims
-    fc.record({ n, p: pick(...dn), q: pick(...dS), fn: pick('hmParameterizedConcatenationFusion', 'lphmParameterizedConcatenationFusion', 'dualLphmParameterizedConcatenationFusion'), r: maybe(int(1, 3)) })
+    fc.record({ n, p: pick(...dn), q: pick(...dS), fn: pick('hmParameterizedConcatenationFusion', 'lphmParameterizedConcatenationFusion', 'dualLphmParameterizedConcatenationFusion'), r: int(1, 3) })
       .map(({ fn, r, ...o }) => call(fn, { ...o, q: o.q === o.p ? undefined : o.q, r: fn.startsWith('hm') ? undefined : r })),
   );
   return fc.tuple(fc.oneof(...cands), processing(dims[0], { max: 1, norms: false }), int(0, 4)).map(([f, pre, r]) => {

@@ -2,7 +2,7 @@
  * Fusion functions (tinybig.fusion): combine the outputs of a head's channels (`channelFusion`)
  * or of a layer's heads (`headFusion`). Math: `compiler/lower/fusion.ts`, `runtime/reference/fusion.ts`.
  */
-import { type Component, is, make } from './component.js';
+import { type Component, is, make, required } from './component.js';
 import type { ProcessingSlot } from './processing.js';
 
 /** A fusion: combines the outputs of a head's channels or a layer's heads (tinybig.fusion). */
@@ -58,17 +58,17 @@ export function parameterizedConcatenationFusion(options: FusionBase & { n?: num
 export function lowrankParameterizedConcatenationFusion(options: FusionBase & { n?: number | null; r?: number } = {}): Fusion<'lowrank_parameterized_concatenation_fusion'> {
   return make('fusion', 'lowrank_parameterized_concatenation_fusion', options, { ...base, n: [is.optional(is.posInt), undefined], r: [is.posInt, 2] });
 }
-/** `hm_parameterized_concatenation_fusion(p, q=p, n)`: W = hm(w). */
-export function hmParameterizedConcatenationFusion(options: FusionBase & { n?: number | null; p?: number; q?: number | null } = {}): Fusion<'hm_parameterized_concatenation_fusion'> {
-  return make('fusion', 'hm_parameterized_concatenation_fusion', options, { ...base, n: [is.optional(is.posInt), undefined], p: [is.optional(is.posInt), undefined], q: [is.optional(is.posInt), undefined] });
+/** `hm_parameterized_concatenation_fusion(p, q=p, n)`: W = hm(w). `p` is required (tinybig has no default). */
+export function hmParameterizedConcatenationFusion(options: FusionBase & { n?: number | null; p: number; q?: number | null }): Fusion<'hm_parameterized_concatenation_fusion'> {
+  return make('fusion', 'hm_parameterized_concatenation_fusion', options, { ...base, n: [is.optional(is.posInt), undefined], p: [is.posInt, required], q: [is.optional(is.posInt), undefined] });
 }
-/** `lphm_parameterized_concatenation_fusion(r, p, q=p, n)`: W = lphm(w). */
-export function lphmParameterizedConcatenationFusion(options: FusionBase & { n?: number | null; p?: number; q?: number | null; r?: number } = {}): Fusion<'lphm_parameterized_concatenation_fusion'> {
-  return make('fusion', 'lphm_parameterized_concatenation_fusion', options, { ...base, n: [is.optional(is.posInt), undefined], p: [is.optional(is.posInt), undefined], q: [is.optional(is.posInt), undefined], r: [is.posInt, 2] });
+/** `lphm_parameterized_concatenation_fusion(r, p, q=p, n)`: W = lphm(w). `r` and `p` are required (tinybig has no defaults). */
+export function lphmParameterizedConcatenationFusion(options: FusionBase & { n?: number | null; r: number; p: number; q?: number | null }): Fusion<'lphm_parameterized_concatenation_fusion'> {
+  return make('fusion', 'lphm_parameterized_concatenation_fusion', options, { ...base, n: [is.optional(is.posInt), undefined], r: [is.posInt, required], p: [is.posInt, required], q: [is.optional(is.posInt), undefined] });
 }
-/** `dual_lphm_parameterized_concatenation_fusion(r, p, q=p, n)`: W = dual_lphm(w). */
-export function dualLphmParameterizedConcatenationFusion(options: FusionBase & { n?: number | null; p?: number; q?: number | null; r?: number } = {}): Fusion<'dual_lphm_parameterized_concatenation_fusion'> {
-  return make('fusion', 'dual_lphm_parameterized_concatenation_fusion', options, { ...base, n: [is.optional(is.posInt), undefined], p: [is.optional(is.posInt), undefined], q: [is.optional(is.posInt), undefined], r: [is.posInt, 2] });
+/** `dual_lphm_parameterized_concatenation_fusion(r, p, q=p, n)`: W = dual_lphm(w). `r` and `p` are required (tinybig has no defaults). */
+export function dualLphmParameterizedConcatenationFusion(options: FusionBase & { n?: number | null; r: number; p: number; q?: number | null }): Fusion<'dual_lphm_parameterized_concatenation_fusion'> {
+  return make('fusion', 'dual_lphm_parameterized_concatenation_fusion', options, { ...base, n: [is.optional(is.posInt), undefined], r: [is.posInt, required], p: [is.posInt, required], q: [is.optional(is.posInt), undefined] });
 }
 /**
  * `random_matrix_adaption_parameterized_concatenation_fusion(r=2, n)`: W = RMA(w) (l = n + r). Its random

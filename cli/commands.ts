@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compileFile, compileSpec, loadSpec, loadWeights } from '../compiler/compile.js';
-import { batchConflict, compareBackends, mismatchDiagnostic } from '../compiler/check.js';
+import { batchConflict, compareBackends, mismatchDiagnostic, noNumbersDiagnostic } from '../compiler/check.js';
 import { DiagnosticError, diag } from '../compiler/diagnostics.js';
 import { writeOnnxModel } from '../compiler/onnx/external-data.js';
 import { FP16_TOLERANCE, type Precision } from '../compiler/onnx/fp16.js';
@@ -15,6 +15,7 @@ import { jsonOutput } from './report.js';
 import type { Graph } from '../ir/graph.js';
 import { readTensorFile, writeTensorFile } from '../runtime/io/tensor-file.js';
 import { createSession, runSession, type ExecutionProvider } from '../runtime/session.js';
+import { comparedWhat, toleranceText } from '../runtime/compare.js';
 import { compileJson, jsonDiagnostic, printHuman, printJson, reportAndExit, usage } from './report.js';
 import { info, note, phaseReporter, printDiagnostics, progress, timed } from './terminal.js';
 import { checkInput, intermediatesTable } from './intermediates.js';
@@ -188,17 +189,20 @@ export async function checkCommand(
     bar.done();
     const rows = report.comparisons;
     const w = Math.max(...rows.map((r) => `${r.a} vs ${r.b}`.length));
-    printHuman(`${path.basename(model)}: input [${report.inputShape.join(', ')}], output [${report.outputShape.join(', ')}], tolerance |a−b| ≤ ${atol} + ${rtol}·|b|\n`);
+    printHuman(`${path.basename(model)}: input [${report.inputShape.join(', ')}], output [${report.outputShape.join(', ')}], tolerance ${toleranceText(atol, rtol)}\n`);
     for (const r of rows) {
-      printHuman(`  ${`${r.a} vs ${r.b}`.padEnd(w)}  max abs ${r.maxAbs.toExponential(2)}  max rel ${r.maxRel.toExponential(2)}  ${r.ok ? 'ok' : 'MISMATCH'}\n`);
+      const what = comparedWhat(r);
+      printHuman(`  ${`${r.a} vs ${r.b}`.padEnd(w)}  max abs ${r.maxAbs.toExponential(2)}  max rel ${r.maxRel.toExponential(2)}  ${r.ok ? 'ok' : 'MISMATCH'}${what ? `  (${what})` : ''}\n`);
     }
-    const comparisons = rows.map(({ a, b, maxAbs, maxRel, ok }) => ({ a, b, maxAbs, maxRel, ok }));
+    const comparisons = rows.map(({ a, b, maxAbs, maxRel, ok, count, finite, sameNonFinite, nonFiniteMismatch }) => ({ a, b, maxAbs, maxRel, ok, count, finite, sameNonFinite, nonFiniteMismatch }));
     // --intermediates: every stage's value against the reference; the first that parts is RPN7102
     const inter = opts.intermediates ? await intermediatesTable(res, checkInput(opts.golden, seed, batch, spec.m), { atol, rtol, ep: opts.ep, deviceId, onNote: (m) => note(m) }) : undefined;
     const extra = { comparisons, ...(inter ? { intermediates: inter.stages, firstMismatch: inter.firstMismatch?.stage ?? null } : {}) };
     const mismatch = [mismatchDiagnostic(report), inter && intermediateDiagnostic(inter)].filter((d) => !!d);
     if (mismatch.length) reportAndExit(new DiagnosticError(mismatch), { extra });
-    if (opts.json) printJson({ ok: true, ...extra, diagnostics: res.diagnostics.map(jsonDiagnostic) });
+    const noNumbers = noNumbersDiagnostic(report);
+    if (noNumbers && !opts.json) printDiagnostics([noNumbers]);
+    if (opts.json) printJson({ ok: true, ...extra, diagnostics: [...res.diagnostics, ...(noNumbers ? [noNumbers] : [])].map(jsonDiagnostic) });
   } catch (e) {
     reportAndExit(e);
   }

@@ -9,7 +9,7 @@
  */
 import type { Model } from '../ir/graph.js';
 import { printGraph } from '../ir/print.js';
-import { compareBackends, mismatchDiagnostic, type CheckReport, type CompareOptions } from './check.js';
+import { compareBackends, mismatchDiagnostic, noNumbersDiagnostic, type CheckReport, type CompareOptions } from './check.js';
 import { compileLoaded, type CompileOptions } from './compile.js';
 import { DiagnosticError, diag, type Diagnostic } from './diagnostics.js';
 import { loadModel, loadModelFromSource } from './frontend/index.js';
@@ -101,7 +101,8 @@ export function compile(input: string, options: CompileApiOptions = {}): Compile
  * Compile a model, run it with ONNX Runtime and compare with rpnc's reference interpreter and,
  * with `golden`, with golden outputs (e.g. real tinybig's `io.safetensors`).
  *
- * A disagreement is not thrown: `ok` is false and `diagnostics` holds an RPN5101 error.
+ * A disagreement is not thrown: `ok` is false and `diagnostics` holds an RPN5101 error. Outputs that are
+ * the same NaN or ±∞ everywhere on both sides agree, with an RPN5102 warning (no number was compared).
  *
  * @throws {DiagnosticError} for errors in the model, weights or golden data, or when ONNX Runtime fails
  *
@@ -118,6 +119,6 @@ export async function check(input: string, options: CheckApiOptions = {}): Promi
   } catch (e) {
     throw asDiagnosticError(e);
   }
-  const mismatch = mismatchDiagnostic(report);
-  return { ...report, spec: res.spec, diagnostics: mismatch ? [...res.diagnostics, mismatch] : res.diagnostics };
+  const extra = [mismatchDiagnostic(report), noNumbersDiagnostic(report)].filter((d) => d !== undefined);
+  return { ...report, spec: res.spec, diagnostics: [...res.diagnostics, ...extra] };
 }

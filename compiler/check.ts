@@ -3,7 +3,7 @@
  * (written from the RPN math, independent of the lowering) and, when given, with golden outputs
  * (e.g. from real tinybig). Library code: returns the comparisons, never prints.
  */
-import { compareOutputs, type Agreement } from '../runtime/compare.js';
+import { compareOutputs, comparedWhat, type Agreement } from '../runtime/compare.js';
 import { readTensorFile } from '../runtime/io/tensor-file.js';
 import { runReference } from '../runtime/reference/index.js';
 import { createSession, runSession, type ExecutionProvider } from '../runtime/session.js';
@@ -112,6 +112,23 @@ export function mismatchDiagnostic(report: CheckReport): Diagnostic | undefined 
     hint = 'the compiled ONNX matches the golden outputs; only rpnc\'s float64 reference interpreter differs (typically an input exactly at a discontinuity, where float32 and float64 round to different sides): the ONNX file is right';
   } else if (golden) {
     hint = 'if the golden comparisons fail, the model file or the weights probably do not match the model that produced the golden data; a model with Dropout (tinybig\'s default mlp has one, held in a plain list that model.eval() does not reach) must be exported with every module in eval mode (docs/getting-started.md, step 2)';
+  } else if (bad.every((r) => r.nonFiniteMismatch === 0 && r.maxRel <= 1e-6 * Math.max(1, report.outputShape[1] ?? 1))) {
+    // differences of float32 rounding size only: the tolerances are tighter than float32 can meet
+    hint = `the differences are of float32 rounding size (max rel ${Math.max(...bad.map((r) => r.maxRel)).toExponential(2)}): ONNX Runtime computes in float32 and the reference in float64, so tolerances of ${report.atol} + ${report.rtol}·|b|${report.atol === 0 && report.rtol === 0 ? ' (exact equality)' : ''} cannot be met; the defaults are --atol 1e-5 --rtol 1e-4`;
   } else hint = 'this is a bug in rpnc: please report the model file';
-  return diag('RPN5101', `outputs disagree: ${bad.map((r) => `${r.a} vs ${r.b} (max abs ${r.maxAbs.toExponential(2)}, first at element ${r.worst})`).join('; ')}`, { hint });
+  const what = (r: Agreement) => {
+    const c = comparedWhat(r);
+    return `${r.a} vs ${r.b} (max abs ${r.maxAbs.toExponential(2)} over ${r.finite} finite pairs, first at element ${r.worst}${c ? `; ${c}` : ''})`;
+  };
+  return diag('RPN5101', `outputs disagree: ${bad.map(what).join('; ')}`, { hint });
+}
+
+/** RPN5102 (a warning) for comparisons that agreed without comparing a single number: every value NaN or ±∞ on both sides. */
+export function noNumbersDiagnostic(report: CheckReport): Diagnostic | undefined {
+  const empty = report.comparisons.filter((r) => r.ok && r.count > 0 && r.finite === 0);
+  if (!empty.length) return undefined;
+  return diag('RPN5102', `${empty.map((r) => `${r.a} vs ${r.b}`).join(', ')}: every one of the ${empty[0].count} output values is the same NaN or ±∞ on both sides, so no number was compared`, {
+    severity: 'warning',
+    hint: 'the backends agree, but these outputs carry no information about the numbers: look at the weights, the input range and the model\'s processing functions (e.g. a log of negative values)',
+  });
 }

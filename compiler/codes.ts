@@ -22,6 +22,7 @@ export const RUNTIME_CODES = {
   RPN5003: 'ONNX Runtime failed to run the model (e.g. wrong input width)',
   RPN5004: 'ONNX file not found',
   RPN5101: '`rpnc check`: outputs disagree beyond the tolerance',
+  RPN5102: 'warning: `rpnc check` compared no number: every output value is the same NaN or ±∞ on both sides',
   RPN5201: 'warning: nodes of the model have no CUDA kernel and will run on the CPU under the CUDA execution provider',
 } as const;
 

@@ -4,6 +4,7 @@
  * file above the limit is refused from its size alone, never read whole. The read itself stops one
  * byte past the limit, so a file that grows after the check is refused too.
  */
+import * as buffer from 'node:buffer';
 import * as fs from 'node:fs';
 
 export type BoundedRead =
@@ -23,6 +24,18 @@ export function fileKind(st: fs.Stats): string {
 
 /** Read `file` as UTF-8 if it is a regular file of at most `maxBytes` bytes. Never throws. */
 export function readTextBounded(file: string, maxBytes: number): BoundedRead {
+  const r = readBytesBounded(file, maxBytes);
+  return r.ok ? { ok: true, text: Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength).toString('utf8'), bytes: r.bytes } : r;
+}
+
+export type BoundedBytes = { ok: true; data: Uint8Array; bytes: number } | Exclude<BoundedRead, { ok: true }>;
+
+/** The most bytes one file read can hold (Node's largest Buffer). */
+export const MAX_READ_BYTES = Math.min(buffer.constants.MAX_LENGTH, 2 ** 32);
+
+/** Read `file`'s bytes if it is a regular file of at most `maxBytes` bytes. Never throws. */
+export function readBytesBounded(file: string, maxBytes: number): BoundedBytes {
+  maxBytes = Math.min(maxBytes, MAX_READ_BYTES - 1);
   let st: fs.Stats;
   try {
     st = fs.statSync(file);
@@ -48,10 +61,18 @@ export function readTextBounded(file: string, maxBytes: number): BoundedRead {
       if (n > maxBytes) return { ok: false, problem: 'too-large', size: n, message: `more than ${maxBytes} bytes` };
       if (n === buf.length) buf = Buffer.concat([buf, Buffer.allocUnsafe(Math.min(buf.length, maxBytes + 1 - buf.length))]); // it grew since the stat
     }
-    return { ok: true, text: buf.subarray(0, n).toString('utf8'), bytes: n };
+    return { ok: true, data: buf.subarray(0, n), bytes: n };
   } catch (e) {
     return { ok: false, problem: 'unreadable', message: (e as Error).message };
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
+}
+
+/** Why a bounded read failed, in words that complete "'<file>' …": does not exist / is a FIFO / is N bytes, more than … */
+export function boundedReadProblem(r: Exclude<BoundedRead, { ok: true }>, maxBytes: number): string {
+  if (r.problem === 'missing') return 'does not exist';
+  if (r.problem === 'not-a-file') return `is ${r.kind ?? 'not a regular file'}, not a regular file`;
+  if (r.problem === 'too-large') return `is ${r.size !== undefined ? `${r.size} bytes` : 'too large'}, more than rpnc reads (${Math.min(maxBytes, MAX_READ_BYTES - 1)} bytes)`;
+  return `cannot be read (${r.message})`;
 }

@@ -3,12 +3,9 @@
  * stored) and, given the model, where each tensor lands (the head and parameter it fills, a shared
  * head's alias, a processing function's tensor) and which of the model's parameters it lacks.
  */
-import * as fs from 'node:fs';
-import { fail } from '../diagnostics.js';
 import { parameterManifest } from '../spec/params.js';
 import type { ModelSpec } from '../spec/types.js';
-import { parseSafetensors } from './safetensors.js';
-import { parseTorchCheckpoint, refuseLegacy, sniffFile } from './torch-checkpoint.js';
+import { parseWeightFile, readWeightBytes } from './safetensors.js';
 
 export interface CheckpointEntry {
   key: string;
@@ -34,24 +31,12 @@ const prod = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 
 /** Read a weight file (recognised by content) and describe it, against `spec` when given. */
 export function describeCheckpoint(file: string, spec?: ModelSpec): CheckpointReport {
-  let bytes: Uint8Array;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (e) {
-    return fail('RPN3001', `weight file '${file}' cannot be read (${(e as Error).message})`);
-  }
-  const kind = sniffFile(bytes);
-  if (kind === 'torch-legacy') refuseLegacy(file);
-  let entries: CheckpointEntry[];
-  let format: CheckpointReport['format'];
-  if (kind === 'torch-zip') {
-    format = 'torch.save';
-    entries = parseTorchCheckpoint(bytes, file).entries.map((e) => ({ ...e, elements: prod(e.shape) }));
-  } else {
-    format = 'safetensors';
-    const f = parseSafetensors(bytes, file);
-    entries = [...f.tensors].map(([key, t]) => ({ key, dtype: t.dtype, shape: t.shape, elements: prod(t.shape) }));
-  }
+  const f = parseWeightFile(readWeightBytes(file), file);
+  const format = f.format;
+  const entries: CheckpointEntry[] =
+    f.format === 'torch.save'
+      ? f.entries.map((e) => ({ ...e, elements: prod(e.shape) }))
+      : [...f.tensors].map(([key, t]) => ({ key, dtype: t.dtype, shape: t.shape, elements: prod(t.shape) }));
   const report: CheckpointReport = { file, format, entries };
   if (!spec) return report;
   const manifest = new Map(parameterManifest(spec).map((p) => [p.key, p.shape]));

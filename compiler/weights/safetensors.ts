@@ -8,9 +8,10 @@
  */
 import * as fs from 'node:fs';
 import { fail, type Diagnostic } from '../diagnostics.js';
+import { boundedReadProblem, MAX_READ_BYTES, readBytesBounded } from '../read-bounded.js';
 import { writeFileAtomic } from './atomic.js';
 import { findDuplicateKey } from './json-dupes.js';
-import { parseTorchCheckpoint, refuseLegacy, sniffFile } from './torch-checkpoint.js';
+import { formatName, parseTorchCheckpoint, refuseLegacy, sniffFile, type TorchCheckpoint } from './torch-checkpoint.js';
 
 export interface SafeTensor {
   dtype: string;
@@ -71,28 +72,34 @@ export function readSafetensors(path: string): SafetensorsFile {
  * pickle is refused with its own code.
  */
 export function readWeightFile(path: string): SafetensorsFile & { warnings?: Diagnostic[] } {
-  const bytes = readWeightBytes(path);
+  return parseWeightFile(readWeightBytes(path), path);
+}
+
+/** The bytes of a weight file, parsed by kind (one sniffer, `sniffFile`): `format` says which reader took it. */
+export function parseWeightFile(bytes: Uint8Array, path: string): (SafetensorsFile & { warnings?: Diagnostic[]; format: 'safetensors' }) | (TorchCheckpoint & { format: 'torch.save' }) {
   const kind = sniffFile(bytes);
-  if (kind === 'torch-zip' && !/\.npz$/i.test(path)) return parseTorchCheckpoint(bytes, path); // a .npz is named as such (RPN3120)
+  if (kind === 'torch-zip' && !/\.npz$/i.test(path)) return { ...parseTorchCheckpoint(bytes, path), format: 'torch.save' }; // a .npz is named as such (RPN3120)
   if (kind === 'torch-legacy') refuseLegacy(path);
   if (kind === 'pickle') {
     fail('RPN3524', `'${path}' is a pickle, not a checkpoint rpnc reads`, {
       hint: 'pass a torch.save(model.state_dict(), path) file or a safetensors file; a graph pickle (graph.save) belongs to the model\'s graphFilePath',
     });
   }
-  return parseSafetensors(bytes, path);
+  return { ...parseSafetensors(bytes, path), format: 'safetensors' };
 }
 
-function readWeightBytes(path: string): Uint8Array {
-  let bytes: Uint8Array;
-  try {
-    bytes = fs.readFileSync(path);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const what = err.code === 'ENOENT' ? 'does not exist' : err.code === 'EISDIR' ? 'is a directory' : `cannot be read (${err.message})`;
-    fail('RPN3001', `weight file '${path}' ${what}`, { hint: 'check the path passed for the weights (relative paths are resolved from the current directory)' });
+/** The largest weight file rpnc reads (Node's largest Buffer, 4 GiB): larger checkpoints are split into several files. */
+export const MAX_WEIGHT_FILE_BYTES = MAX_READ_BYTES - 1;
+
+export function readWeightBytes(path: string): Uint8Array {
+  // type and size first: a FIFO or a device (/dev/zero) is never opened, a file above the limit never read
+  const r = readBytesBounded(path, MAX_WEIGHT_FILE_BYTES);
+  if (!r.ok) {
+    fail('RPN3001', `weight file '${path}' ${boundedReadProblem(r, MAX_WEIGHT_FILE_BYTES)}`, {
+      hint: r.problem === 'too-large' ? 'split the checkpoint into several files (repeat -w)' : 'check the path passed for the weights (relative paths are resolved from the current directory)',
+    });
   }
-  return bytes;
+  return r.data;
 }
 
 function copyF32(bytes: Uint8Array, start: number, count: number): Float32Array {
@@ -122,21 +129,9 @@ function jsonDepth(text: string): number {
   return max;
 }
 
-/** The format of a file that is not safetensors, named from its first bytes (a PyTorch .pt, a NumPy .npz/.npy, a pickle), or undefined. */
-export function otherWeightFormat(bytes: Uint8Array, label: string): string | undefined {
-  const starts = (...b: number[]) => b.every((x, i) => bytes[i] === x);
-  // a safetensors header: u64 length, then '{' (its length bytes may look like a pickle's 0x80 0x02 … by chance)
-  if (bytes.length >= 9 && bytes[8] === 0x7b && bytes[4] === 0 && bytes[5] === 0 && bytes[6] === 0 && bytes[7] === 0) return undefined;
-  if (starts(0x50, 0x4b, 0x03, 0x04) || starts(0x50, 0x4b, 0x05, 0x06)) {
-    return /\.npz$/i.test(label) ? 'a NumPy .npz archive (a zip file)' : 'a zip archive that is not a torch.save checkpoint (a NumPy .npz?)';
-  }
-  if (starts(0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59)) return 'a NumPy .npy array';
-  if (bytes[0] === 0x80 && bytes[1] !== undefined && bytes[1] >= 2 && bytes[1] <= 5) return 'a Python pickle (a legacy PyTorch checkpoint, .pt/.pth/.pkl)';
-  return undefined;
-}
 
 export function parseSafetensors(bytes: Uint8Array, label: string): SafetensorsFile {
-  const other = otherWeightFormat(bytes, label);
+  const other = formatName(sniffFile(bytes), label);
   if (other) {
     fail('RPN3120', `'${label}' is ${other}, not a safetensors file`, {
       hint: "rpnc reads torch.save(model.state_dict(), path) files (tinybig's save_ckpt) and safetensors checkpoints (see docs/getting-started.md)",

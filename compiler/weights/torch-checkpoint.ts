@@ -113,23 +113,45 @@ export function torchGlobals(label: string): Map<string, ReduceHandler | null> {
   return m;
 }
 
-/** What a file given to `--weights` (or as a graph) is, by its first bytes. */
-export type FileKind = 'safetensors' | 'torch-zip' | 'torch-legacy' | 'pickle' | 'other';
+/**
+ * What a file given to `--weights`, `--golden` / `-i` (safetensors) or as a graph is, by its first bytes:
+ * the one content sniffer of rpnc (`formatName` says the non-safetensors kinds in words).
+ */
+export type FileKind = 'safetensors' | 'torch-zip' | 'torch-legacy' | 'pickle' | 'npy' | 'other';
 
 /** The magic number torch's legacy (non-zip) format pickles first: LONG1 0x1950a86a20f9469cfc6c. */
 const LEGACY_MAGIC = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
+const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
 
 export function sniffFile(bytes: Uint8Array): FileKind {
-  // safetensors first: a u64 header length that fits the file, then '{' (a header length like 0x0280
-  // starts with the bytes of a pickle's PROTO 2; a zip or a pickle never has '{' at byte 8 after a fitting length)
-  if (bytes.length >= 10 && bytes[8] === 0x7b) {
+  // safetensors first: a u64 header length, then '{' — a length that fits the file, or one below 2^32 (a
+  // truncated or lying safetensors file is still one, for its own diagnostics). A header length like 0x0280
+  // starts with the bytes of a pickle's PROTO 2; a zip or a pickle never has '{' at byte 8 that way.
+  if (bytes.length >= 9 && bytes[8] === 0x7b) {
     const n = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
-    if (n <= BigInt(bytes.length - 8)) return 'safetensors';
+    if (n <= BigInt(bytes.length - 8) || (bytes[4] === 0 && bytes[5] === 0 && bytes[6] === 0 && bytes[7] === 0)) return 'safetensors';
   }
   if (isTorchZip(bytes)) return 'torch-zip';
   if (LEGACY_MAGIC.every((b, i) => bytes[i] === b)) return 'torch-legacy';
   if (isPickle(bytes)) return 'pickle';
+  if (NPY_MAGIC.every((b, i) => bytes[i] === b)) return 'npy';
   return 'other';
+}
+
+/** A kind of file that is not what was expected, in words ('a NumPy .npy array'); undefined for safetensors and unknown bytes. */
+export function formatName(kind: FileKind, label: string): string | undefined {
+  switch (kind) {
+    case 'torch-zip':
+      return /\.npz$/i.test(label) ? 'a NumPy .npz archive (a zip file)' : 'a zip archive (a torch.save checkpoint or a NumPy .npz)';
+    case 'torch-legacy':
+      return 'a torch.save file in the legacy (pre-1.6, non-zip) format';
+    case 'pickle':
+      return 'a Python pickle (a legacy PyTorch checkpoint, .pt/.pth/.pkl)';
+    case 'npy':
+      return 'a NumPy .npy array';
+    default:
+      return undefined;
+  }
 }
 
 /** The refusal for a legacy-format torch file (torch < 1.6 or `_use_new_zipfile_serialization=False`). */

@@ -2,9 +2,9 @@
  * Input/output tensor files, chosen by extension: `.npy`, `.json`, `.safetensors`.
  * Reading rejects NaN/Inf (RPN3210); writing is atomic (temporary file + rename).
  */
-import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { fail } from '../../compiler/diagnostics.js';
+import { boundedReadProblem, MAX_READ_BYTES, readBytesBounded } from '../../compiler/read-bounded.js';
 import { writeFileAtomic } from '../../compiler/weights/atomic.js';
 import { encodeSafetensors, firstNonFinite, parseSafetensors, unravel } from '../../compiler/weights/safetensors.js';
 import { encodeJsonTensor, parseJsonTensor } from './json-tensor.js';
@@ -28,14 +28,10 @@ export function tensorFormat(path: string): TensorFormat {
 
 export function readTensorFile(path: string, opts: { name?: string } = {}): Tensor {
   const format = tensorFormat(path);
-  let bytes: Uint8Array;
-  try {
-    bytes = fs.readFileSync(path);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const what = err.code === 'ENOENT' ? 'does not exist' : err.code === 'EISDIR' ? 'is a directory' : `cannot be read (${err.message})`;
-    fail('RPN3201', `tensor file '${path}' ${what}`, { hint: 'check the path (relative paths are resolved from the current directory)' });
-  }
+  // type and size first: a FIFO or a device is never opened, a file above the limit never read
+  const read = readBytesBounded(path, MAX_READ_BYTES - 1);
+  if (!read.ok) fail('RPN3201', `tensor file '${path}' ${boundedReadProblem(read, MAX_READ_BYTES - 1)}`, { hint: 'check the path (relative paths are resolved from the current directory)' });
+  const bytes = read.data;
   let t: Tensor;
   let where = path;
   if (format === 'npy') t = parseNpy(bytes, path);

@@ -66,6 +66,29 @@ describe('files are checked before they are read', () => {
     expect(r.stderr).toContain(`${fifo}:1:1 - error RPN1001: '${fifo}' is not a file: it is a FIFO (named pipe)`);
   }, 60_000);
 
+  it.skipIf(process.platform === 'win32')('a FIFO or a device as weights, input or golden file is refused at once (RPN3001, RPN3201), never opened', async () => {
+    const model = path.join(root, 'fixtures/models/a_identity_bias.ts');
+    const weights = path.join(root, 'fixtures/golden/a_identity_bias/weights.safetensors');
+    const fifo = (name: string) => {
+      const f = path.join(tmp, name);
+      execFileSync('mkfifo', [f]);
+      return f;
+    };
+    const [w, i, g] = [fifo('w.safetensors'), fifo('x.json'), fifo('io.safetensors')];
+    const runs = await Promise.all([
+      rpnc(['build', '-w', w, model, '-o', path.join(tmp, 'fifo.onnx')], 30_000),
+      rpnc(['inspect', model, '-w', '/dev/zero'], 30_000),
+      rpnc(['run', model, '-i', i], 30_000),
+      rpnc(['check', model, '-w', weights, '--golden', g], 30_000),
+    ]);
+    expect(runs.map((r) => r.code)).toEqual([1, 1, 1, 1]); // a hang would be killed: code null
+    expect(runs[0]!.stderr).toContain(`error RPN3001: weight file '${w}' is a FIFO (named pipe), not a regular file`);
+    expect(runs[1]!.stderr).toContain("error RPN3001: weight file '/dev/zero' is a character device, not a regular file");
+    expect(runs[2]!.stderr).toContain(`error RPN3201: tensor file '${i}' is a FIFO (named pipe), not a regular file`);
+    expect(runs[3]!.stderr).toContain(`error RPN3201: tensor file '${g}' is a FIFO (named pipe), not a regular file`);
+    expect(fs.existsSync(path.join(tmp, 'fifo.onnx'))).toBe(false);
+  }, 60_000);
+
   it('an import above the source limit is refused at the import (RPN1010)', () => {
     const dir = fs.mkdtempSync(path.join(tmp, 'imp-'));
     fs.writeFileSync(path.join(dir, 'big.ts'), `export const n = 2;\n${'//'.padEnd(MAX_SOURCE_BYTES, 'x')}\n`);

@@ -33,6 +33,14 @@ function probe(f) {
 }
 
 const fmt = (v) => (v === undefined ? '' : JSON.stringify(v));
+// Options whose default tinybig computes from the widths (None in its signature): what it computes, in words.
+const CLOSE_N = '*largest factor of n ≤ √n* (tinybig find_close_factors)';
+const CLOSE_D = '*largest factor of D ≤ √D*';
+const COMPUTED_DEFAULTS = {
+  ...Object.fromEntries(['hmReconciliation', 'lphmReconciliation', 'dualLphmReconciliation'].flatMap((f) => [[`${f}.p`, CLOSE_N], [`${f}.q`, CLOSE_D]])),
+  ...Object.fromEntries(['duplicatedPaddingReconciliation', 'duplicatedDiagonalPaddingReconciliation'].map((f) => [`${f}.q`, '*p*'])),
+  ...Object.fromEntries(['hmParameterizedConcatenationFusion', 'lphmParameterizedConcatenationFusion', 'dualLphmParameterizedConcatenationFusion', 'lphmParameterizedBilinearInterdependence', 'dualLphmParameterizedBilinearInterdependence'].map((f) => [`${f}.q`, '*p*'])),
+};
 const { refusalNote } = await import(path.join(root, 'dist/compiler/spec/compression.js'));
 const rows = [];
 const failures = [];
@@ -57,7 +65,7 @@ for (const name of Object.keys(dsl).sort()) {
     ...Object.entries(c.options)
       .filter(([k]) => !['name', 'device'].includes(k))
       .map(([k, v]) => (required.includes(k) ? `**${k}** (required)` : `${k} = ${fmt(v)}`)),
-    ...noDefault.map((k) => `${k} (optional, no default)`),
+    ...noDefault.map((k) => (COMPUTED_DEFAULTS[`${name}.${k}`] ? `${k} = ${COMPUTED_DEFAULTS[`${name}.${k}`]}` : `${k} (optional, no default)`)),
   ].join(', ');
   const used = fixtures.filter((x) => new RegExp(`\\b${name}\\(`).test(x.text)).map((x) => x.name);
   const note = refusalNote(c.type);

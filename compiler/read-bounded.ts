@@ -1,15 +1,17 @@
 /**
- * Reading a text file the user named, with its type and size checked first: a FIFO, a device or a
+ * Reading a file the user named (text, or bytes such as an .onnx file), with its type and size checked first: a FIFO, a device or a
  * directory is never opened (opening a FIFO for reading blocks until someone writes to it), and a
  * file above the limit is refused from its size alone, never read whole. The read itself stops one
  * byte past the limit, so a file that grows after the check is refused too.
  */
 import * as fs from 'node:fs';
 
-export type BoundedRead =
-  | { ok: true; text: string; bytes: number }
-  /** `kind`: what the path is when it is not a regular file ('a directory', 'a FIFO (named pipe)', ...). */
-  | { ok: false; problem: 'missing' | 'not-a-file' | 'too-large' | 'unreadable'; kind?: string; size?: number; message: string };
+/** Why a bounded read failed. `kind`: what the path is when it is not a regular file ('a directory', 'a FIFO (named pipe)', ...). */
+export type BoundedReadFailure = { ok: false; problem: 'missing' | 'not-a-file' | 'too-large' | 'unreadable'; kind?: string; size?: number; message: string };
+
+export type BoundedRead = { ok: true; text: string; bytes: number } | BoundedReadFailure;
+
+export type BoundedBytes = { ok: true; data: Uint8Array } | BoundedReadFailure;
 
 /** What a path is, in words, when it is not a regular file. */
 export function fileKind(st: fs.Stats): string {
@@ -23,6 +25,12 @@ export function fileKind(st: fs.Stats): string {
 
 /** Read `file` as UTF-8 if it is a regular file of at most `maxBytes` bytes. Never throws. */
 export function readTextBounded(file: string, maxBytes: number): BoundedRead {
+  const r = readBytesBounded(file, maxBytes);
+  return r.ok ? { ok: true, text: Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength).toString('utf8'), bytes: r.data.length } : r;
+}
+
+/** The bytes of `file` if it is a regular file of at most `maxBytes` bytes. Never throws. */
+export function readBytesBounded(file: string, maxBytes: number): BoundedBytes {
   let st: fs.Stats;
   try {
     st = fs.statSync(file);
@@ -48,7 +56,7 @@ export function readTextBounded(file: string, maxBytes: number): BoundedRead {
       if (n > maxBytes) return { ok: false, problem: 'too-large', size: n, message: `more than ${maxBytes} bytes` };
       if (n === buf.length) buf = Buffer.concat([buf, Buffer.allocUnsafe(Math.min(buf.length, maxBytes + 1 - buf.length))]); // it grew since the stat
     }
-    return { ok: true, text: buf.subarray(0, n).toString('utf8'), bytes: n };
+    return { ok: true, data: buf.subarray(0, n) };
   } catch (e) {
     return { ok: false, problem: 'unreadable', message: (e as Error).message };
   } finally {

@@ -1,5 +1,4 @@
 /** The rpnc commands: argument checking, a library call, printing. */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compileFile, compileSpec, loadSpec, loadWeights } from '../compiler/compile.js';
 import { batchConflict, compareBackends, mismatchDiagnostic } from '../compiler/check.js';

@@ -2,7 +2,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
-import { DiagnosticError } from '../compiler/diagnostics.js';
 import { graphToDot, inspectModel, inspectOnnx, type HeadReport, type InspectReport } from '../compiler/inspect.js';
 import { readOnnxFile } from '../compiler/onnx/read-onnx.js';
 import { writeFileAtomic } from '../compiler/weights/atomic.js';

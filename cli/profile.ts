@@ -1,9 +1,7 @@
 /** `rpnc profile <model.onnx|model.ts>`: ONNX Runtime's own profile, aggregated to the RPN structure (compiler/profile.ts). */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import { compileSpec, loadSpec, loadWeights } from '../compiler/compile.js';
-import { DiagnosticError, diag } from '../compiler/diagnostics.js';
 import { profileModel, type ProfileReport } from '../compiler/profile.js';
 import { readOnnxFile } from '../compiler/onnx/read-onnx.js';
 import type { Graph } from '../ir/graph.js';

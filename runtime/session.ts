@@ -147,7 +147,9 @@ export async function createSession(model: Uint8Array | string | OnnxFile, opts:
       const fp16 = proto !== null && modelPrecision(proto) === 'fp16';
       const hint = fp16
         ? "a float16 model (rpnc build --precision fp16) is meant for the CUDA EP, and this ONNX Runtime's CPU EP cannot run one of its nodes in float16: use --ep cuda, or build with --precision fp32 for the CPU"
-        : 'this is a bug in rpnc if the file came from `rpnc build`; please report it';
+        : proto?.producerName && proto.producerName !== 'rpnc'
+          ? `the model was written by ${proto.producerName}, not rpnc: it uses something this ONNX Runtime (${ort.env.versions.common}) cannot load, e.g. a newer opset or a custom operator`
+          : 'this is a bug in rpnc if the file came from `rpnc build`; please report it';
       throw new DiagnosticError(diag('RPN5002', `ONNX Runtime could not load the model${fp16 ? ' (float16) on the CPU execution provider' : ''}: ${firstLine((e as Error).message)}`, { hint }));
     }
   }

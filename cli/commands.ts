@@ -1,10 +1,10 @@
 /** The rpnc commands: argument checking, a library call, printing. */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compileFile, compileSpec, loadSpec, loadWeights } from '../compiler/compile.js';
 import { batchConflict, compareBackends, mismatchDiagnostic, noNumbersDiagnostic } from '../compiler/check.js';
 import { DiagnosticError, diag } from '../compiler/diagnostics.js';
 import { writeOnnxModel } from '../compiler/onnx/external-data.js';
+import { readOnnxFile } from '../compiler/onnx/read-onnx.js';
 import { FP16_TOLERANCE, type Precision } from '../compiler/onnx/fp16.js';
 import { sizeLimits, tensorTooLarge } from '../compiler/spec/limits.js';
 import { writeFileAtomic } from '../compiler/weights/atomic.js';
@@ -13,8 +13,10 @@ import { checkPassName } from '../ir/passes/index.js';
 import { selectPasses } from '../compiler/passes.js';
 import { jsonOutput } from './report.js';
 import type { Graph } from '../ir/graph.js';
-import { readTensorFile, writeTensorFile } from '../runtime/io/tensor-file.js';
-import { createSession, runSession, type ExecutionProvider } from '../runtime/session.js';
+import { readTensorFile } from '../runtime/io/tensor-file.js';
+import { outputsJson, writeModelOutputs } from '../runtime/io/model-output.js';
+import { checkRunInputShape, runInput, runModelOutputs } from '../runtime/run-model.js';
+import { createSession, type ExecutionProvider } from '../runtime/session.js';
 import { comparedWhat, toleranceText } from '../runtime/compare.js';
 import { compileJson, jsonDiagnostic, printHuman, printJson, reportAndExit, usage } from './report.js';
 import { info, note, phaseReporter, printDiagnostics, progress, timed } from './terminal.js';
@@ -127,28 +129,23 @@ function fixedBatch(s: Awaited<ReturnType<typeof createSession>>): number | unde
 export async function runCommand(model: string, opts: { input: string; output?: string; ep: ExecutionProvider; deviceId: string }): Promise<void> {
   const deviceId = intOption('--device-id', opts.deviceId);
   try {
-    if (!fs.existsSync(model)) throw new DiagnosticError({ code: 'RPN5004', severity: 'error', message: `ONNX file '${model}' not found`, hint: 'build it first: rpnc build model.ts' });
+    // the model file is read bounded and checked before anything decodes it (compiler/onnx/read-onnx.ts)
+    const onnx = { file: model, bytes: readOnnxFile(model) };
     const input = readTensorFile(opts.input, { name: 'input' });
+    const s = await createSession(onnx, { ep: opts.ep, deviceId, onNote: (m) => note(m), onWarning: (w) => printDiagnostics([w]) });
     // a bad input file is the user's file (exit 1, RPN3121), not an ONNX Runtime failure (exit 3)
-    const badInput = (message: string, hint: string): never => {
-      throw new DiagnosticError(diag('RPN3121', message, { hint }));
-    };
-    if (input.shape.length !== 2) badInput(`input '${opts.input}' has shape [${input.shape.join(', ')}], expected [batch, m]`, 'give a 2-D tensor: one row of m features per example');
-    const s = await createSession(model, { ep: opts.ep, deviceId, onNote: (m) => note(m), onWarning: (w) => printDiagnostics([w]) });
-    const m = (s.session.inputMetadata?.[0] as { shape?: unknown[] } | undefined)?.shape?.[1];
-    if (typeof m === 'number' && input.shape[1] !== m) badInput(`input '${opts.input}' has ${input.shape[1]} features per row, but the model takes m = ${m}`, `give an input of shape [batch, ${m}]`);
-    const fixed = fixedBatch(s);
+    const meta = runInput(s);
+    checkRunInputShape(meta, input.shape, opts.input);
+    const fixed = meta.shape?.length === 2 ? fixedBatch(s) : undefined;
     if (fixed !== undefined && input.shape[0] !== fixed) {
       throw new DiagnosticError(diag('RPN5003', `the model has a fixed batch of ${fixed} rows (an instance interdependence mixes the rows of the batch), but input '${opts.input}' has ${input.shape[0]} rows`, { hint: `give an input of shape [${fixed}, ${input.shape[1]}]` }));
     }
-    const y = await runSession(s, { shape: input.shape, data: input.data });
+    const outputs = await runModelOutputs(s, meta, input);
     if (opts.output) {
-      writeTensorFile(opts.output, { shape: y.shape, data: y.data });
-      info(`wrote ${opts.output} [${y.shape.join(', ')}] (${s.ep})`);
+      writeModelOutputs(opts.output, outputs);
+      info(`wrote ${opts.output} ${outputs.map((o) => `${outputs.length > 1 ? `${o.name} ` : ''}${o.type === 'float32' ? '' : `${o.type} `}[${o.shape.join(', ')}]`).join(', ')} (${s.ep})`);
     } else {
-      const rows: number[][] = [];
-      for (let i = 0; i < y.shape[0]; i++) rows.push(Array.from(y.data.subarray(i * y.shape[1], (i + 1) * y.shape[1])));
-      process.stdout.write(JSON.stringify(rows) + '\n');
+      process.stdout.write(outputsJson(outputs, 'the output', false, true) + '\n');
     }
   } catch (e) {
     reportAndExit(e);

@@ -2,8 +2,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
-import { DiagnosticError } from '../compiler/diagnostics.js';
 import { graphToDot, inspectModel, inspectOnnx, type HeadReport, type InspectReport } from '../compiler/inspect.js';
+import { readOnnxFile } from '../compiler/onnx/read-onnx.js';
 import { writeFileAtomic } from '../compiler/weights/atomic.js';
 import { jsonDiagnostic, printJson, reportAndExit, usage } from './report.js';
 import { info, printDiagnostics } from './terminal.js';
@@ -93,8 +93,7 @@ export async function inspectCommand(file: string, opts: InspectOpts): Promise<v
   try {
     let report: InspectReport;
     if (isOnnx) {
-      if (!fs.existsSync(file)) throw new DiagnosticError({ code: 'RPN5004', severity: 'error', message: `ONNX file '${file}' not found`, hint: 'build it first: rpnc build model.ts' });
-      report = inspectOnnx(fs.readFileSync(file));
+      report = inspectOnnx(readOnnxFile(file));
     } else {
       report = inspectModel(file, { weights: opts.weights, seed, batchHint, optimize: opts.optimize, opt: opts.opt, fold: opts.fold });
       printDiagnostics(report.diagnostics);

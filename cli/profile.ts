@@ -1,10 +1,9 @@
 /** `rpnc profile <model.onnx|model.ts>`: ONNX Runtime's own profile, aggregated to the RPN structure (compiler/profile.ts). */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import { compileSpec, loadSpec, loadWeights } from '../compiler/compile.js';
-import { DiagnosticError, diag } from '../compiler/diagnostics.js';
 import { profileModel, type ProfileReport } from '../compiler/profile.js';
+import { readOnnxFile } from '../compiler/onnx/read-onnx.js';
 import type { Graph } from '../ir/graph.js';
 import type { ExecutionProvider } from '../runtime/session.js';
 import { jsonDiagnostic, printHuman, printJson, reportAndExit, usage } from './report.js';
@@ -102,8 +101,7 @@ async function profileCommand(model: string, opts: ProfileOpts): Promise<void> {
       bytes = res.onnx;
       graph = res.model.graph;
     } else {
-      if (!fs.existsSync(model)) throw new DiagnosticError(diag('RPN5004', `ONNX file '${model}' not found`, { hint: 'build it first: rpnc build model.ts' }));
-      bytes = fs.readFileSync(model);
+      bytes = readOnnxFile(model);
     }
     const bar = progress(`profiling ${path.basename(model)}`);
     const report = await profileModel(bytes, { batch, runs, warmup, threads, ep: opts.ep, deviceId, trace: opts.trace, graph, onNote: (m) => note(m) });

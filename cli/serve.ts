@@ -6,6 +6,7 @@ import { DiagnosticError, diag } from '../compiler/diagnostics.js';
 import { modelInfo } from '../compiler/deploy/model-info.js';
 import { checkModelName, readTritonRepo, DEFAULT_MAX_BATCH } from '../compiler/deploy/triton.js';
 import { checkExternalData } from '../compiler/onnx/external-data.js';
+import { readOnnxFile } from '../compiler/onnx/read-onnx.js';
 import { InferenceServer, type ServedModel } from '../runtime/serve/server.js';
 import type { ExecutionProvider } from '../runtime/session.js';
 import { intList, intOpt } from './export.js';
@@ -72,7 +73,7 @@ export async function serveCommand(target: string, opts: ServeFlags): Promise<vo
       if (opts.name !== undefined) usage('--name is for an ONNX file; a repository serves its models under their directory names');
     } else {
       if (!/\.onnx$/.test(target)) usage(`'${target}' is neither an .onnx file nor a directory`, 'pass an ONNX file or a Triton model repository');
-      const bytes = fs.readFileSync(target);
+      const bytes = readOnnxFile(target);
       const info = modelInfo(bytes);
       checkExternalData(target, bytes);
       const name = opts.name ?? path.basename(target).replace(/\.onnx$/, '');

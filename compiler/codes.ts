@@ -37,9 +37,12 @@ export const TOOL_CODES = {
   RPN7102: '`rpnc check --intermediates`: an intermediate value (a layer, head or component output) disagrees with the reference interpreter; the first such stage is named',
 } as const;
 
-/** `rpnc inspect` of an .onnx file. */
+/** An .onnx file given to rpnc (inspect, run, profile, serve, export): compiler/onnx/read-onnx.ts. */
 export const ONNX_FILE_CODES = {
-  RPN3401: 'not an ONNX model (the file does not decode as a ModelProto, or has no graph)',
+  RPN3401: 'not an ONNX model (the file is not a valid protobuf — truncated, garbage, another format — or has no graph)',
+  RPN3402: 'an ONNX file beyond rpnc\'s limits (file size, operator nodes, nesting, memory to decode it), refused before decoding',
+  RPN3403: 'the ONNX path is not a regular file (a directory, a FIFO, a device) or cannot be read',
+  RPN3404: '`rpnc run`: a model input or output rpnc cannot feed or write (element type, several inputs, shape)',
 } as const;
 
 export const ALL_CODES: Record<string, string> = { ...FRONTEND_CODES, ...IMPORT_CODES, ...SPEC_CODES, ...WeightCodes, ...INTERNAL_CODES, ...RUNTIME_CODES, ...USAGE_CODES, ...ONNX_FILE_CODES, ...DEPLOY_CODES, ...TOOL_CODES };

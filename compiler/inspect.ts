@@ -16,6 +16,7 @@ import { graphMixPlan } from './lower/graph.js';
 import type { LowerOptions } from './lower/index.js';
 import { GRAPH_BILINEAR } from './spec/topological.js';
 import onnxProto from 'onnx-proto';
+import { checkOnnxBytes } from './onnx/read-onnx.js';
 import { dimSize, type Dim, type Graph, type Node } from '../ir/graph.js';
 import { tensorBytes } from '../ir/tensor.js';
 import { compileSpec, loadSpec, loadWeights, strategyOf, type CompileOptions } from './compile.js';
@@ -348,6 +349,7 @@ export function graphInterface(m: onnxProto.onnx.IModelProto): { inputs: TensorI
 
 /** Inspect ONNX bytes (any producer): operators, inputs/outputs, initializers, metadata. */
 export function inspectOnnx(bytes: Uint8Array): InspectReport {
+  checkOnnxBytes(bytes, 'the ONNX model'); // bounded before decoding (a file: readOnnxFile did it, naming the file)
   let m: onnxProto.onnx.ModelProto;
   try {
     m = onnx.ModelProto.decode(bytes);

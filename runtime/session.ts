@@ -24,6 +24,7 @@ import { DiagnosticError, diag, type Diagnostic } from '../compiler/diagnostics.
 import { cpuFallbackNodes } from '../compiler/onnx/cuda-kernels.js';
 import { checkExternalData, externalDataFiles } from '../compiler/onnx/external-data.js';
 import { fromHalfBits, modelPrecision, toHalfBits } from '../compiler/onnx/fp16.js';
+import { checkOnnxBytes, readOnnxFile } from '../compiler/onnx/read-onnx.js';
 import onnxProto from 'onnx-proto';
 
 const { onnx } = onnxProto;
@@ -107,20 +108,31 @@ export function cudaPlacementWarning(onnxBytes: Uint8Array): Diagnostic | null {
   });
 }
 
+/** An .onnx file already read by `readOnnxFile`: its path (for its external data) and its checked bytes. */
+export interface OnnxFile {
+  file: string;
+  bytes: Uint8Array;
+}
+
 /** Create an ONNX Runtime session from ONNX bytes on the chosen execution provider (`cuda` strict: RPN5001 when it cannot load; `auto` falls back to the CPU through `onNote`). */
-export async function createSession(model: Uint8Array | string, opts: SessionOptions = {}): Promise<RpncSession> {
+export async function createSession(model: Uint8Array | string | OnnxFile, opts: SessionOptions = {}): Promise<RpncSession> {
   const ep = opts.ep ?? 'cpu';
   let onnxBytes: Uint8Array;
-  if (typeof model === 'string') {
-    if (!fs.existsSync(model)) throw new DiagnosticError(diag('RPN5004', `ONNX file '${model}' not found`, { hint: 'build it first: rpnc build model.ts' }));
-    onnxBytes = fs.readFileSync(model);
-    if (decodeModel(onnxBytes)) checkExternalData(model, onnxBytes);
+  // bounded before anything decodes the model or ONNX Runtime sees it (compiler/onnx/read-onnx.ts)
+  let external: string[];
+  if (typeof model === 'string' || !(model instanceof Uint8Array)) {
+    const file = typeof model === 'string' ? model : model.file;
+    onnxBytes = typeof model === 'string' ? readOnnxFile(model) : model.bytes;
+    external = externalDataFiles(onnxBytes);
+    if (external.length) checkExternalData(file, onnxBytes);
   } else {
     onnxBytes = model;
-    const ext = decodeModel(onnxBytes) ? externalDataFiles(onnxBytes) : [];
-    if (ext.length) throw new DiagnosticError(diag('RPN5002', `ONNX Runtime could not load the model: it keeps its tensors in external data (${ext.join(', ')}) and was given as bytes`, { hint: 'load it from its file path, next to its .data file' }));
+    checkOnnxBytes(onnxBytes, 'the ONNX model');
+    external = externalDataFiles(onnxBytes);
+    if (external.length) throw new DiagnosticError(diag('RPN5002', `ONNX Runtime could not load the model: it keeps its tensors in external data (${external.join(', ')}) and was given as bytes`, { hint: 'load it from its file path, next to its .data file' }));
   }
-  const source = typeof model === 'string' ? model : onnxBytes;
+  // the bytes that were checked, unless ONNX Runtime needs the path to find the external data
+  const source = external.length && !(model instanceof Uint8Array) ? (typeof model === 'string' ? model : model.file) : onnxBytes;
   const wrap = (session: ort.InferenceSession, used: 'cpu' | 'cuda'): RpncSession => ({
     session,
     ep: used,
@@ -135,7 +147,9 @@ export async function createSession(model: Uint8Array | string, opts: SessionOpt
       const fp16 = proto !== null && modelPrecision(proto) === 'fp16';
       const hint = fp16
         ? "a float16 model (rpnc build --precision fp16) is meant for the CUDA EP, and this ONNX Runtime's CPU EP cannot run one of its nodes in float16: use --ep cuda, or build with --precision fp32 for the CPU"
-        : 'this is a bug in rpnc if the file came from `rpnc build`; please report it';
+        : proto?.producerName && proto.producerName !== 'rpnc'
+          ? `the model was written by ${proto.producerName}, not rpnc: it uses something this ONNX Runtime (${ort.env.versions.common}) cannot load, e.g. a newer opset or a custom operator`
+          : 'this is a bug in rpnc if the file came from `rpnc build`; please report it';
       throw new DiagnosticError(diag('RPN5002', `ONNX Runtime could not load the model${fp16 ? ' (float16) on the CPU execution provider' : ''}: ${firstLine((e as Error).message)}`, { hint }));
     }
   }

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import onnxProto from 'onnx-proto';
+import { readOnnxFile } from '../onnx/read-onnx.js';
 import { DiagnosticError, diag } from '../diagnostics.js';
 import { externalDataFiles, checkExternalData } from '../onnx/external-data.js';
 import { writeFileAtomic } from '../weights/atomic.js';
@@ -119,8 +120,7 @@ export interface TritonWritten {
  * in the model directory are left alone.
  */
 export function writeTritonRepo(onnxPath: string, repo: string, opts: TritonOptions = {}): TritonWritten {
-  if (!fs.existsSync(onnxPath)) throw new DiagnosticError(diag('RPN5004', `ONNX file '${onnxPath}' not found`, { hint: 'build it first: rpnc build model.ts' }));
-  let bytes: Uint8Array = fs.readFileSync(onnxPath);
+  let bytes: Uint8Array = readOnnxFile(onnxPath);
   const info = modelInfo(bytes);
   const name = opts.name ?? path.basename(onnxPath).replace(/\.onnx$/, '');
   checkModelName(name);
@@ -227,7 +227,7 @@ export function readTritonModel(dir: string): TritonModel {
   const version = versions.find((v) => fs.existsSync(path.join(dir, v, file)));
   if (version === undefined) throw new DiagnosticError(diag('RPN7003', `${dir}: no version directory with ${file} (expected ${path.join(dir, '1', file)})`, { hint: 'write the repository with `rpnc export triton <model.onnx> --repo <dir>`' }));
   const onnxPath = path.join(dir, version, file);
-  const bytes = fs.readFileSync(onnxPath);
+  const bytes = readOnnxFile(onnxPath);
   const info = modelInfo(bytes);
   checkExternalData(onnxPath, bytes);
   const problems = configProblems(cfg, info, dirName);

@@ -17,7 +17,7 @@ export const WeightCodes = {
   RPN3011: 'cannot write a file (I/O error)',
   RPN3012: 'invalid tensor or metadata given to the safetensors writer',
   RPN3120: 'a weights file in another format (a PyTorch .pt/.pth checkpoint, a NumPy .npz/.npy, a pickle), named from its first bytes',
-  RPN3121: "an input tensor file (rpnc run -i) whose shape does not fit the model's input [batch, m]",
+  RPN3121: "an input tensor file (rpnc run -i) whose shape does not fit the model's input ([batch, m] for rpnc's models; the declared rank and fixed dimensions for others)",
   // weight store
   RPN3101: 'missing weight required by the model',
   RPN3102: 'weight has the wrong shape',

@@ -74,21 +74,28 @@ export function parseNpy(bytes: Uint8Array, label: string): Tensor {
 
 /** Encode as .npy 1.0, '<f4', C order, byte-identical to `numpy.save` of a float32 array. */
 export function encodeNpy(t: Tensor): Uint8Array {
-  const shape = t.shape.length === 1 ? `(${t.shape[0]},)` : `(${t.shape.join(', ')})`;
-  let dict = `{'descr': '<f4', 'fortran_order': False, 'shape': ${shape}, }`;
+  const data = new Uint8Array(t.data.length * 4);
+  const dv = new DataView(data.buffer);
+  for (let i = 0; i < t.data.length; i++) dv.setFloat32(i * 4, t.data[i]!, true);
+  return encodeNpyBytes('<f4', t.shape, data);
+}
+
+/** A .npy 1.0 file (C order) of `descr` (e.g. '<i8', '|b1') holding `data`, the elements' little-endian bytes, as `numpy.save` writes it. */
+export function encodeNpyBytes(descr: string, shape: number[], data: Uint8Array): Uint8Array {
+  const dims = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+  let dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${dims}, }`;
   // Byte-identical to numpy.save: spare room for the first axis to grow to 21 digits, then pad with
   // spaces and '\n' so the data starts at a multiple of 64 (numpy adds a full 64 when already aligned).
-  if (t.shape.length > 0) dict += ' '.repeat(Math.max(0, 21 - String(t.shape[0]).length));
+  if (shape.length > 0) dict += ' '.repeat(Math.max(0, 21 - String(shape[0]).length));
   dict += ' '.repeat(64 - ((10 + dict.length + 1) % 64)) + '\n';
   const total = 10 + dict.length;
-  const out = new Uint8Array(total + t.data.length * 4);
+  const out = new Uint8Array(total + data.length);
   out.set(MAGIC, 0);
   out[6] = 1;
   out[7] = 0;
-  const dv = new DataView(out.buffer);
-  dv.setUint16(8, dict.length, true);
+  new DataView(out.buffer).setUint16(8, dict.length, true);
   for (let i = 0; i < dict.length; i++) out[10 + i] = dict.charCodeAt(i);
-  for (let i = 0; i < t.data.length; i++) dv.setFloat32(total + i * 4, t.data[i]!, true);
+  out.set(data, total);
   return out;
 }
 

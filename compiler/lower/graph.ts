@@ -17,6 +17,7 @@ import { denseFloat32, topologyMatrix, type SparseMatrix } from '../spec/topolog
 import type { InterdependenceSpec } from '../spec/types.js';
 import type { LowerOptions } from './index.js';
 import { lowerReconciliation } from './reconciliation.js';
+import { maxOf } from '../../ir/arrays.js';
 
 const OP_COST = 4000;
 const FLOAT_READ_COST = 2;
@@ -40,7 +41,7 @@ export function graphMixPlan(ii: InterdependenceSpec, width: number, opts: Lower
 function planOf(a: SparseMatrix, width: number, opts: LowerOptions) {
   const N = a.size;
   const cols = columns(a);
-  const K = Math.max(1, ...cols.map((c) => c.length));
+  const K = maxOf(cols.map((c) => c.length), 1);
   const nnz = cols.reduce((s, c) => s + c.length, 0);
   const costs = {
     dense: N * N * width + FLOAT_READ_COST * N * N + OP_COST * 2,

@@ -25,6 +25,7 @@ import { DiagnosticError, diag } from '../diagnostics.js';
 import { expansionD } from './sizes.js';
 import { parameterManifest } from './params.js';
 import type { HeadSpec, ModelSpec } from './types.js';
+import { maxOf } from '../../ir/arrays.js';
 
 export const DEFAULT_MAX_PARAMS = 1_000_000_000;
 export const MAX_BRANCHES = 1024;
@@ -134,7 +135,7 @@ export function componentTooLarge(c: Component, limits: SizeLimits): TooLarge | 
   if (h !== undefined && w !== undefined) {
     const d = num(o.d) ?? 1;
     const channels = [o.channelNum, o.inChannel, o.outChannel, ...(Array.isArray(o.channelNums) ? o.channelNums : [])].map(num).filter((x): x is number => x !== undefined);
-    const C = Math.max(1, ...channels);
+    const C = maxOf(channels, 1);
     const bad = tensorTooLarge(`the grid h × w × d × channels = ${formatCount(h)} × ${formatCount(w)} × ${formatCount(d)} × ${formatCount(C)}`, h * w * d * C, limits, 'use a smaller grid (h, w, d) or fewer channels', h >= w ? 'h' : 'w');
     if (bad) return bad;
   }

@@ -11,6 +11,7 @@ import { fail, type Diagnostic } from '../diagnostics.js';
 import { writeFileAtomic } from './atomic.js';
 import { findDuplicateKey } from './json-dupes.js';
 import { parseTorchCheckpoint, refuseLegacy, sniffFile } from './torch-checkpoint.js';
+import { pushAll } from '../../ir/arrays.js';
 
 export interface SafeTensor {
   dtype: string;
@@ -336,7 +337,7 @@ export function mergeWeightFiles(paths: string[]): MergedWeights {
   const warnings: Diagnostic[] = [];
   for (const path of paths) {
     const f = readWeightFile(path);
-    warnings.push(...(f.warnings ?? []));
+    pushAll(warnings, f.warnings ?? []);
     for (const [key, t] of f.tensors) {
       const prev = tensors.get(key);
       if (prev) {

@@ -25,6 +25,7 @@ import { parameterManifest } from './spec/params.js';
 import type { FusionSpec, HeadSpec, ModelSpec, ProcessSpec } from './spec/types.js';
 import { mergeWeightFiles } from './weights/safetensors.js';
 import type { WeightStore } from './weights/store.js';
+import { decodeModelProto } from './onnx/nesting.js';
 
 const { onnx } = onnxProto;
 
@@ -350,7 +351,7 @@ export function graphInterface(m: onnxProto.onnx.IModelProto): { inputs: TensorI
 export function inspectOnnx(bytes: Uint8Array): InspectReport {
   let m: onnxProto.onnx.ModelProto;
   try {
-    m = onnx.ModelProto.decode(bytes);
+    m = decodeModelProto(bytes);
   } catch (e) {
     fail('RPN3401', `not an ONNX model: ${(e as Error).message}`, { hint: 'pass a .onnx file (a serialised ModelProto), e.g. one written by `rpnc build`' });
   }

@@ -25,13 +25,14 @@ import { cpuFallbackNodes } from '../compiler/onnx/cuda-kernels.js';
 import { checkExternalData, externalDataFiles } from '../compiler/onnx/external-data.js';
 import { fromHalfBits, modelPrecision, toHalfBits } from '../compiler/onnx/fp16.js';
 import onnxProto from 'onnx-proto';
+import { decodeModelProto } from '../compiler/onnx/nesting.js';
 
 const { onnx } = onnxProto;
 
 /** The ModelProto of `bytes`, or null when they are not one (ONNX Runtime then says why). */
 function decodeModel(bytes: Uint8Array): onnxProto.onnx.ModelProto | null {
   try {
-    return onnx.ModelProto.decode(bytes);
+    return decodeModelProto(bytes);
   } catch {
     return null;
   }

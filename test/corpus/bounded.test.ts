@@ -294,9 +294,47 @@ describe('pickles and graph files nested as deep as they like (issue #18)', () =
   });
 });
 
+describe('ONNX files nested as deep as they like (issue #18)', () => {
+  /** A ModelProto whose graph holds an If-like node whose attribute holds a graph … `levels` times. */
+  function nestedOnnx(levels: number): Uint8Array {
+    const varint = (n: number): Buffer => {
+      const out: number[] = [];
+      while (n > 127) {
+        out.push((n & 127) | 128);
+        n = Math.floor(n / 128);
+      }
+      out.push(n);
+      return Buffer.from(out);
+    };
+    const field = (no: number, bytes: Buffer): Buffer => Buffer.concat([varint((no << 3) | 2), varint(bytes.length), bytes]);
+    let g = field(2, Buffer.from('g')); // GraphProto.name
+    for (let i = 0; i < levels; i++) {
+      const attr = Buffer.concat([field(1, Buffer.from('then_branch')), Buffer.from([0xa0, 0x01, 5]), field(6, g)]); // name, type = GRAPH, g
+      g = Buffer.concat([field(1, Buffer.concat([field(4, Buffer.from('If')), field(5, attr)])), field(2, Buffer.from('g'))]);
+    }
+    return new Uint8Array(Buffer.concat([Buffer.from([0x08, 7]), field(7, g), field(8, Buffer.from([0x10, 13]))]));
+  }
+
+  it('5,000 subgraphs inside subgraphs: RPN3401 from the wire bytes (protobufjs recursed into a stack overflow); an rpnc model nests 4 deep', async () => {
+    const { inspectOnnx } = await import('../../compiler/inspect.js');
+    const { onnxNesting } = await import('../../compiler/onnx/nesting.js');
+    const { compileSpec, seededWeights } = await import('../../compiler/compile.js');
+    const { buildModelSpec } = await import('../../compiler/spec/build.js');
+    const { perceptronLayer } = await import('../../compiler/dsl/index.js');
+    expect(() => inspectOnnx(nestedOnnx(5000))).toThrow(/RPN3401: not an ONNX model: its messages nest more than 100 deep/);
+    expect(onnxNesting(nestedOnnx(10))).toBe(1 + 3 * 10 + 1); // model, (graph, node, attribute) × 10, the innermost graph
+    expect(onnxNesting(nestedOnnx(33))).toBe(101);
+    expect(inspectOnnx(nestedOnnx(32)).nodeCount).toBe(1);
+    const spec = buildModelSpec(perceptronLayer({ m: 2, n: 2 }));
+    expect(onnxNesting(compileSpec(spec, seededWeights(spec, 0)).onnx)).toBe(4); // model → graph → input/output value info → its type
+  });
+});
+
 describe('rpnc.source_sha256 covers the whole source closure (issue #18)', () => {
   it('changes when a relative import changes; equals the entry text hash for a single file', async () => {
-    const { compileFile } = await import('../../compiler/compile.js');
+    const { compileSpec, seededWeights } = await import('../../compiler/compile.js');
+    const { buildModelSpec } = await import('../../compiler/spec/build.js');
+    const { perceptronLayer } = await import('../../compiler/dsl/index.js');
     const { createHash } = await import('node:crypto');
     const dir = fs.mkdtempSync(path.join(tmp, 'closure-'));
     const model = path.join(dir, 'model.ts');

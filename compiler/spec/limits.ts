@@ -23,7 +23,8 @@
  *
  * And, checked by the front end before type checking: MAX_SOURCE_BYTES (1 MiB of model source),
  * MAX_SYNTAX_DEPTH (500 nested syntax nodes), MAX_SYNTAX_NODES (200,000 syntax nodes). `rpnc import`:
- * MAX_CONFIG_DEPTH (compiler/import/depth.ts, 100 levels of a YAML/JSON config, RPN1702).
+ * MAX_CONFIG_DEPTH (compiler/import/depth.ts, 100 levels of a YAML/JSON config, RPN1702). ONNX files:
+ * MAX_ONNX_NESTING (compiler/onnx/nesting.ts, 100 nested messages, RPN3401).
  *
  * Sizes are computed with doubles (no overflow: 1000^8 is 1e24, not a wrapped integer) and without
  * loops whose length an option controls, so a check never takes long itself.

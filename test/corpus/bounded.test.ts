@@ -332,9 +332,7 @@ describe('ONNX files nested as deep as they like (issue #18)', () => {
 
 describe('rpnc.source_sha256 covers the whole source closure (issue #18)', () => {
   it('changes when a relative import changes; equals the entry text hash for a single file', async () => {
-    const { compileSpec, seededWeights } = await import('../../compiler/compile.js');
-    const { buildModelSpec } = await import('../../compiler/spec/build.js');
-    const { perceptronLayer } = await import('../../compiler/dsl/index.js');
+    const { compileFile } = await import('../../compiler/compile.js');
     const { createHash } = await import('node:crypto');
     const dir = fs.mkdtempSync(path.join(tmp, 'closure-'));
     const model = path.join(dir, 'model.ts');

@@ -22,6 +22,7 @@ import { compileJson, jsonDiagnostic, printHuman, printJson, reportAndExit, usag
 import { info, note, phaseReporter, printDiagnostics, progress, timed } from './terminal.js';
 import { checkInput, intermediatesTable } from './intermediates.js';
 import { intermediateDiagnostic } from '../compiler/intermediates.js';
+import { maxOf } from '../ir/arrays.js';
 
 function intOption(name: string, v: string, min = 0): number {
   const n = Number(v);
@@ -185,7 +186,7 @@ export async function checkCommand(
     const report = await timed('run+compare', () => compareBackends(spec, store, res.onnx, { golden: opts.golden, seed, batch: opts.golden ? undefined : batch, atol, rtol, ep: opts.ep, deviceId, onNote: (m) => note(m) }), (r) => `${r.comparisons.length} comparison(s) on ${r.ep}`);
     bar.done();
     const rows = report.comparisons;
-    const w = Math.max(...rows.map((r) => `${r.a} vs ${r.b}`.length));
+    const w = maxOf(rows.map((r) => `${r.a} vs ${r.b}`.length));
     printHuman(`${path.basename(model)}: input [${report.inputShape.join(', ')}], output [${report.outputShape.join(', ')}], tolerance ${toleranceText(atol, rtol)}\n`);
     for (const r of rows) {
       const what = comparedWhat(r);

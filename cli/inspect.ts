@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../compiler/weights/atomic.js';
 import { jsonDiagnostic, printJson, reportAndExit, usage } from './report.js';
 import { info, printDiagnostics } from './terminal.js';
 import { inspectCheckpointCommand } from './inspect-checkpoint.js';
+import { maxOf, pushAll } from '../ir/arrays.js';
 
 interface InspectOpts {
   weights?: string[];
@@ -34,7 +35,7 @@ const num = (x: number | null): string => (x === null ? '-' : x.toLocaleString('
 
 /** Left-aligned text columns, right-aligned number columns. */
 function table(header: string[], rows: string[][], numeric: boolean[]): string[] {
-  const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const w = header.map((h, i) => maxOf(rows.map((r) => r[i].length), h.length));
   const line = (r: string[]) => r.map((c, i) => (numeric[i] ? c.padStart(w[i]) : c.padEnd(w[i]))).join('  ').trimEnd();
   return [line(header), ...rows.map(line)];
 }
@@ -59,7 +60,7 @@ export function formatReport(file: string, r: InspectReport): string {
       lines.push('', `layer ${l.index} (${l.type}, ${l.m} → ${l.n})${l.headFusion ? `, head fusion ${short(l.headFusion)}` : ''}`);
       const header = ['head', 'expansion', 'reconciliation', 'remainder', 'm→D→n', 'ch', 'params', 'folded', 'FLOPs/sample', 'form', ''];
       const numeric = [true, false, false, false, false, true, true, true, true, false, false];
-      lines.push(...table(header, l.heads.map(headRow), numeric).map((s) => '  ' + s));
+      pushAll(lines, table(header, l.heads.map(headRow), numeric).map((s) => '  ' + s));
       for (const h of l.heads) if (h.mixing) lines.push(`  head ${h.head}: ${h.steps ? `runs on each of ${h.steps} steps; ` : ''}${h.mixing.what}: ${h.mixing.form} (${h.mixing.detail})`);
       if (l.fusionParamsBefore || l.fusionParamsAfter) lines.push(`  head fusion: ${num(l.fusionParamsBefore)} params, ${num(l.fusionParamsAfter)} folded, ${num(l.fusionFlopsPerSample)} FLOPs/sample`);
     }
@@ -70,7 +71,7 @@ export function formatReport(file: string, r: InspectReport): string {
   }
   lines.push(`inputs:  ${io(r.inputs)}`, `outputs: ${io(r.outputs)}`);
   const keys = Object.keys(r.metadata).sort();
-  if (keys.length) lines.push('metadata:', ...keys.map((k) => `  ${k} = ${r.metadata[k]}`));
+  if (keys.length) pushAll(lines, ['metadata:', ...keys.map((k) => `  ${k} = ${r.metadata[k]}`)]);
   lines.push(`operators (${r.nodeCount} nodes): ${Object.entries(r.operators).map(([op, n]) => `${op} ${n}`).join(', ') || '-'}`);
   lines.push(`initializers: ${r.initializers.count} (${num(r.initializers.elements)} elements, ${num(r.initializers.bytes)} bytes)`);
   const t = r.totals;

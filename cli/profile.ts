@@ -2,12 +2,14 @@
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import { compileSpec, loadSpec, loadWeights } from '../compiler/compile.js';
+import { DiagnosticError, diag, type Diagnostic } from '../compiler/diagnostics.js';
 import { profileModel, type ProfileReport } from '../compiler/profile.js';
 import { readOnnxFile } from '../compiler/onnx/read-onnx.js';
 import type { Graph } from '../ir/graph.js';
 import type { ExecutionProvider } from '../runtime/session.js';
 import { jsonDiagnostic, printHuman, printJson, reportAndExit, usage } from './report.js';
 import { note, printDiagnostics, progress } from './terminal.js';
+import { maxOf, pushAll } from '../ir/arrays.js';
 
 interface ProfileOpts {
   weights?: string[];
@@ -42,7 +44,7 @@ export function formatProfile(file: string, r: ProfileReport): string {
   const header = ['component', 'type / form', 'ms', 'share', 'GFLOP/s', 'kernels', 'ops'];
   const rows = r.rows.map((x) => [x.key.replace(/\[.*?\]/g, ''), x.detail, ms(x.ms), `${(100 * x.share).toFixed(1)}%`, x.gflops === null ? '-' : x.gflops.toFixed(1), String(x.kernels), x.ops.slice(0, 5).join(' ') + (x.ops.length > 5 ? ' …' : '')]);
   const numeric = [false, false, true, true, true, true, false];
-  const w = header.map((h, i) => Math.max(h.length, ...rows.map((x) => x[i].length)));
+  const w = header.map((h, i) => maxOf(rows.map((x) => x[i].length), h.length));
   const line = (x: string[]) => x.map((c, i) => (numeric[i] ? c.padStart(w[i]) : c.padEnd(w[i]))).join('  ').trimEnd();
   lines.push(line(header), ...rows.map(line), '', 'slowest kernels:');
   for (const k of r.topKernels.slice(0, 5)) lines.push(`  ${ms(k.ms).padStart(7)} ms  ${k.op.padEnd(12)} ${k.node}`);
@@ -87,7 +89,7 @@ async function profileCommand(model: string, opts: ProfileOpts): Promise<void> {
   try {
     let bytes: Uint8Array;
     let graph: Graph | undefined;
-    const diagnostics = [];
+    const diagnostics: Diagnostic[] = [];
     if (isTs) {
       const bar = progress(`building ${path.basename(model)}`);
       const { spec, sourceText } = loadSpec(model);
@@ -96,7 +98,7 @@ async function profileCommand(model: string, opts: ProfileOpts): Promise<void> {
       const res = compileSpec(spec, store, { opt: opts.opt, batchHint: hint, sourceText });
       bar.done();
       printDiagnostics(res.diagnostics);
-      diagnostics.push(...res.diagnostics);
+      pushAll(diagnostics, res.diagnostics);
       if (!opts.weights?.length) note(`no --weights given: parameters from rpnc's seeded initialisation (--seed ${seed})`);
       bytes = res.onnx;
       graph = res.model.graph;

@@ -7,6 +7,7 @@ import * as nodePath from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Graph, Model } from '../ir/graph.js';
 import { createModel } from '../ir/graph.js';
+import { pushAll } from '../ir/arrays.js';
 import { DiagnosticError, diag, type Diagnostic } from './diagnostics.js';
 import { getSpan } from './spans.js';
 import type { ExpansionSpec, FusionSpec, ProcessSpec } from './spec/types.js';
@@ -150,19 +151,19 @@ export function validateWeights(spec: ModelSpec, store: WeightStore): void {
 export function allProcessSpecs(spec: ModelSpec): ProcessSpec[] {
   const out: ProcessSpec[] = [];
   const exp = (e: ExpansionSpec): void => {
-    out.push(...e.pre);
+    pushAll(out, e.pre);
     e.children.forEach(exp);
-    out.push(...e.post);
+    pushAll(out, e.post);
   };
   const fus = (f?: FusionSpec): void => {
-    if (f) out.push(...f.pre, ...f.post);
+    if (f) pushAll(pushAll(out, f.pre), f.post);
   };
   for (const layer of spec.layers) {
     for (const h of layer.heads) {
-      out.push(...h.inputProcess);
+      pushAll(out, h.inputProcess);
       exp(h.expansion);
       fus(h.channelFusion);
-      out.push(...h.remainder.act, ...h.outputProcess);
+      pushAll(pushAll(out, h.remainder.act), h.outputProcess);
     }
     fus(layer.headFusion);
   }

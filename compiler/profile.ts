@@ -24,6 +24,7 @@ import { dimSize, type Dim, type Graph } from '../ir/graph.js';
 import { createSession, runSession, type ExecutionProvider } from '../runtime/session.js';
 import { DiagnosticError, diag } from './diagnostics.js';
 import { SeededRandom } from './weights/store.js';
+import { decodeModelProto } from './onnx/nesting.js';
 
 const { onnx } = onnxProto;
 
@@ -145,7 +146,7 @@ function onnxFlops(bytes: Uint8Array, batch: number): Map<string, number> {
   const out = new Map<string, number>();
   let m: onnxProto.onnx.ModelProto;
   try {
-    m = onnx.ModelProto.decode(bytes);
+    m = decodeModelProto(bytes);
   } catch {
     return out;
   }
@@ -169,7 +170,7 @@ function onnxFlops(bytes: Uint8Array, batch: number): Map<string, number> {
 function scopeResolver(bytes: Uint8Array): (name: string) => string {
   let m: onnxProto.onnx.ModelProto | undefined;
   try {
-    m = onnx.ModelProto.decode(bytes);
+    m = decodeModelProto(bytes);
   } catch {
     m = undefined;
   }

@@ -8,6 +8,7 @@ import { fail } from '../compiler/diagnostics.js';
 import type { Attrs, Graph, Node, Value } from './graph.js';
 import { attrInts, attrNum, convParams, normAxis, reshapeDims, sliceRange } from './infer.js';
 import { type DType, type Tensor, allocData, sizeOf, stridesOf, toInt64, toNumbers } from './tensor.js';
+import { maxOf } from './arrays.js';
 
 const bad = (op: string, msg: string): never => fail('RPN4003', `eval ${op}: ${msg}`);
 
@@ -54,7 +55,7 @@ function bcastOffsets(outShape: readonly number[], inShape: readonly number[]): 
 }
 
 export function broadcast(op: string, shapes: readonly (readonly number[])[]): number[] {
-  const n = Math.max(0, ...shapes.map((s) => s.length));
+  const n = maxOf(shapes.map((s) => s.length), 0);
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
     let d = 1;

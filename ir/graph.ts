@@ -184,14 +184,27 @@ export class Graph {
     const done = new Set<Node>();
     const onStack = new Set<Node>();
     const order: Node[] = [];
-    const visit = (n: Node): void => {
-      if (done.has(n)) return;
-      if (onStack.has(n)) fail('RPN4001', `cycle through node ${n.name}`);
-      onStack.add(n);
-      for (const x of n.inputs) if (x?.producer && inGraph.has(x.producer)) visit(x.producer);
-      onStack.delete(n);
-      done.add(n);
-      order.push(n);
+    // depth-first, producers before consumers, with an explicit stack (a chain of 10⁵ operations listed
+    // out of order would overflow a recursive one); the same order as the recursive version
+    const visit = (root: Node): void => {
+      if (done.has(root)) return;
+      onStack.add(root);
+      const stack: { n: Node; i: number }[] = [{ n: root, i: 0 }];
+      while (stack.length) {
+        const top = stack[stack.length - 1]!;
+        if (top.i < top.n.inputs.length) {
+          const p = top.n.inputs[top.i++]?.producer;
+          if (!p || !inGraph.has(p) || done.has(p)) continue;
+          if (onStack.has(p)) fail('RPN4001', `cycle through node ${p.name}`);
+          onStack.add(p);
+          stack.push({ n: p, i: 0 });
+        } else {
+          stack.pop();
+          onStack.delete(top.n);
+          done.add(top.n);
+          order.push(top.n);
+        }
+      }
     };
     for (const n of this.nodes) visit(n);
     this.nodes = order;

@@ -7,3 +7,4 @@ export { verify } from './verify.js';
 export { printGraph, printNode, formatTensorValues } from './print.js';
 export { evaluateNode, runGraph } from './eval.js';
 export * from './passes/index.js';
+export { maxOf, minOf, pushAll } from './arrays.js';

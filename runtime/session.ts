@@ -26,13 +26,14 @@ import { checkExternalData, externalDataFiles } from '../compiler/onnx/external-
 import { fromHalfBits, modelPrecision, toHalfBits } from '../compiler/onnx/fp16.js';
 import { checkOnnxBytes, readOnnxFile } from '../compiler/onnx/read-onnx.js';
 import onnxProto from 'onnx-proto';
+import { decodeModelProto } from '../compiler/onnx/nesting.js';
 
 const { onnx } = onnxProto;
 
 /** The ModelProto of `bytes`, or null when they are not one (ONNX Runtime then says why). */
 function decodeModel(bytes: Uint8Array): onnxProto.onnx.ModelProto | null {
   try {
-    return onnx.ModelProto.decode(bytes);
+    return decodeModelProto(bytes);
   } catch {
     return null;
   }

@@ -17,6 +17,7 @@
  */
 import onnxProto from 'onnx-proto';
 import { DiagnosticError, diag } from '../diagnostics.js';
+import { decodeModelProto } from '../onnx/nesting.js';
 
 const { onnx } = onnxProto;
 const DT = onnx.TensorProto.DataType;
@@ -69,7 +70,7 @@ export function modelInfo(model: Uint8Array | onnxProto.onnx.IModelProto): Model
   let m: onnxProto.onnx.IModelProto;
   if (model instanceof Uint8Array) {
     try {
-      m = onnx.ModelProto.decode(model);
+      m = decodeModelProto(model);
     } catch (e) {
       throw new DiagnosticError(diag('RPN3401', `not an ONNX model: ${(e as Error).message}`, { hint: 'pass an .onnx file written by `rpnc build`' }));
     }

@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import protobuf from 'protobufjs';
 import { packageRoot } from '../version.js';
+import { pushAll } from '../../ir/arrays.js';
 
 /** A config.pbtxt (protobuf text format) that does not parse against the schema; `line` and `col` are 1-based. */
 export class PbtxtError extends Error {
@@ -177,7 +178,7 @@ class Parser {
           rec[String(v.key)] = v.value ?? (field.resolvedType ? {} : defaultScalar(field.type));
         }
       } else if (field.repeated) {
-        ((obj[field.name] ??= []) as unknown[]).push(...values);
+        pushAll((obj[field.name] ??= []) as unknown[], values);
       } else {
         if (values.length !== 1) this.fail(t, `non-repeated field '${field.name}' is given a list`);
         obj[field.name] = values[0];

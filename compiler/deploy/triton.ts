@@ -19,6 +19,7 @@ import { writeFileAtomic } from '../weights/atomic.js';
 import { VERSION } from '../version.js';
 import { modelInfo, type ModelInfo } from './model-info.js';
 import { PbtxtError, parseModelConfig } from './pbtxt.js';
+import { decodeModelProto } from '../onnx/nesting.js';
 
 const { onnx } = onnxProto;
 
@@ -131,7 +132,7 @@ export function writeTritonRepo(onnxPath: string, repo: string, opts: TritonOpti
   const dataName = 'model.onnx.data';
   if (ext.length === 1) {
     // one data file (what rpnc writes): stored as model.onnx.data, the initializers pointed at it
-    const m = onnx.ModelProto.decode(bytes);
+    const m = decodeModelProto(bytes);
     for (const t of m.graph?.initializer ?? []) for (const e of t.externalData ?? []) if (e.key === 'location') e.value = dataName;
     bytes = onnx.ModelProto.encode(m).finish();
   }

@@ -11,7 +11,7 @@
 import { ts } from 'ts-morph';
 import * as dsl from '../dsl/index.js';
 import { type Diagnostic, type SourceSpan, diag } from '../diagnostics.js';
-import { gridPatchTooLarge } from '../spec/limits.js';
+import { gridPatchTooLarge, topologyTooLarge } from '../spec/limits.js';
 import { copyPropSpans, getPropSpan, getSpan, setPropSpan, setSpan } from '../spans.js';
 import { type FrontendCode, STATIC_HINT } from './codes.js';
 import { type LoadedProgram, err, spanOf } from './project.js';
@@ -547,8 +547,8 @@ export class Evaluator {
 
   private callDsl(name: string, args: unknown[], node: ts.CallExpression): unknown {
     const factory = (dsl as unknown as Record<string, (...a: unknown[]) => unknown>)[name];
-    // grid factories enumerate their patch cells: refuse absurd patches before they run
-    const patch = isPlainObject(args[0]) ? gridPatchTooLarge(args[0]) : undefined;
+    // grid factories enumerate their patch cells, chains and graphs their links: refuse absurd sizes before they run
+    const patch = isPlainObject(args[0]) ? (gridPatchTooLarge(args[0]) ?? topologyTooLarge(args[0], name === 'chain')) : undefined;
     if (patch) throw new StaticError(diag('RPN2301', `${name}(): ${patch.message}`, { span: (patch.option && getPropSpan(args[0], patch.option)) || spanOf(node), hint: patch.hint }));
     this.refuseForged(args, node);
     let result: unknown;

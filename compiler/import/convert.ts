@@ -77,8 +77,9 @@ export class Converter {
     const params = node[slot.paramsKey] ?? {};
     if (!isObject(params)) return this.error('RPN1706', `${paramsPath} must be a mapping of parameters, got ${show(params)}`, paramsPath);
 
-    const options: Record<string, Converted> = {};
-    const origin: Record<string, string> = {}; // option -> config path (for diagnostics)
+    // keyed by names from the config: no prototype, so 'constructor' or '__proto__' are just unknown names
+    const options: Record<string, Converted> = Object.create(null);
+    const origin: Record<string, string> = Object.create(null); // option -> config path (for diagnostics)
     let failed = false;
     const set = (option: string, key: string, c: Converted | undefined) => {
       if (!c) failed = true;
@@ -88,25 +89,25 @@ export class Converter {
       }
     };
 
-    if ('layer_configs' in params && params.layer_configs !== null) {
+    if (Object.hasOwn(params, 'layer_configs') && params.layer_configs !== null) {
       set('layers', 'layer_configs', this.repeated(params, paramsPath, 'layer_configs', 'depth', LAYER, () => undefined));
     }
-    if ('head_configs' in params && params.head_configs !== null) {
+    if (Object.hasOwn(params, 'head_configs') && params.head_configs !== null) {
       const m = params.m ?? inherited?.m;
       const n = params.n ?? inherited?.n;
       set('heads', 'head_configs', this.repeated(params, paramsPath, 'head_configs', 'width', HEAD, () => ({ m, n })));
     }
-    const consumed = new Set([...('layer_configs' in params ? ['layer_configs', 'depth', 'depth_alloc'] : []), ...('head_configs' in params ? ['head_configs', 'width', 'width_alloc'] : [])]);
+    const consumed = new Set([...(Object.hasOwn(params, 'layer_configs') ? ['layer_configs', 'depth', 'depth_alloc'] : []), ...(Object.hasOwn(params, 'head_configs') ? ['head_configs', 'width', 'width_alloc'] : [])]);
     for (const [key, value] of Object.entries(params)) {
       if (consumed.has(key) || IGNORED.has(key) || value === null || value === undefined) continue;
       const keyPath = childPath(paramsPath, key);
       if (key.endsWith('_configs')) {
         const option = camel(key.replace(/_function_configs$/, '_functions').replace(/_configs$/, ''));
-        const direct = params[snake(option)];
+        const direct = own(params, snake(option));
         if (direct !== null && direct !== undefined) continue; // tinybig: functions given directly win over their configs
         // geometry objects: patch_configs = { patch_class, patch_parameters }, grid_configs = { grid_class, grid_parameters }
-        const own = key.replace(/_configs$/, '');
-        if (isObject(value) && `${own}_class` in value) set(option, key, this.component(value, keyPath, { classKey: `${own}_class`, paramsKey: `${own}_parameters` }));
+        const slotName = key.replace(/_configs$/, '');
+        if (isObject(value) && Object.hasOwn(value, `${slotName}_class`)) set(option, key, this.component(value, keyPath, { classKey: `${slotName}_class`, paramsKey: `${slotName}_parameters` }));
         else set(option, key, this.functions(value, keyPath));
       } else if (key.endsWith('_functions') && (typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string')))) {
         set(camel(key), key, this.functionNames(value, keyPath));
@@ -134,7 +135,8 @@ export class Converter {
       } catch (e) {
         if (!(e instanceof DslError)) throw e;
         const opt = e.option;
-        if (opt && /^unknown option/.test(e.message) && opt in (NO_EFFECT[family] ?? {}) && NO_EFFECT[family][opt] === given[opt]) {
+        const noEffect = own(NO_EFFECT, family) as Record<string, unknown> | undefined;
+        if (opt && /^unknown option/.test(e.message) && noEffect && Object.hasOwn(noEffect, opt) && noEffect[opt] === given[opt]) {
           delete given[opt];
           delete options[opt];
           continue;
@@ -199,7 +201,7 @@ export class Converter {
       if (items.some((c) => !c)) return undefined;
       return { expr: { kind: 'array', items: items.map((c) => c!.expr) }, value: items.map((c) => c!.value) };
     }
-    if (isObject(value) && !('function_class' in value) && !('function_parameters' in value) && Object.values(value).every(isObject) && Object.keys(value).length) {
+    if (isObject(value) && !Object.hasOwn(value, 'function_class') && !Object.hasOwn(value, 'function_parameters') && Object.values(value).every(isObject) && Object.keys(value).length) {
       return this.error('RPN1706', `${path}: a mapping of named function configs is not supported (tinybig passes it on as a dict)`, path, 'give a list of function configs');
     }
     return this.component(value, path, FUNCTION);
@@ -223,7 +225,7 @@ export class Converter {
     const opt = e.option;
     const needs = /needs option '([^']+)'/.exec(e.message);
     if (needs) {
-      const key = CONFIG_KEYS[needs[1]] ?? snake(needs[1]);
+      const key = (own(CONFIG_KEYS, needs[1]) as string | undefined) ?? snake(needs[1]);
       return this.error('RPN1705', `missing required parameter '${key}' of ${cls} in ${paramsPath}`, paramsPath, `add ${key}: ... to ${paramsPath}`);
     }
     const path = optionPath ?? paramsPath;
@@ -252,6 +254,11 @@ export function snake(option: string): string {
   if (option === 'preC' || option === 'postC') return `${option.slice(0, -1)}_C`; // linear_compression's pre_C / post_C
   if (/^[A-Z]+$/.test(option)) return option; // fourier's P, N
   return option.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).replace(/([a-z])(\d)/g, '$1_$2');
+}
+
+/** `o[k]` when `o` has it as its own key (never Object.prototype's constructor, toString, __proto__…). */
+export function own(o: object, k: string): unknown {
+  return Object.hasOwn(o, k) ? (o as Record<string, unknown>)[k] : undefined;
 }
 
 export function isObject(v: unknown): v is Record<string, unknown> {

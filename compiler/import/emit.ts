@@ -55,5 +55,6 @@ function literal(v: unknown): string {
 }
 
 function key(k: string): string {
+  if (k === '__proto__') return "['__proto__']"; // (written plainly or quoted, it would set the object's prototype)
   return /^[A-Za-z_$][\w$]*$/.test(k) ? k : literal(k);
 }

@@ -14,6 +14,7 @@ import { buildModelSpec } from '../spec/build.js';
 import type { Expr } from './convert.js';
 import { emitModule } from './emit.js';
 import { childPath, parseConfig, type ConfigFormat } from './parse.js';
+import { pushAll } from '../../ir/arrays.js';
 
 export { IMPORT_CODES } from './codes.js';
 export type { ConfigFormat } from './parse.js';
@@ -64,7 +65,7 @@ function findComponent(value: unknown): { path: string; node: unknown; slot: (ty
  */
 function importComponent(parsed: ReturnType<typeof parseConfig>, found: NonNullable<ReturnType<typeof findComponent>>, fileName: string): ImportResult {
   const conv = new Converter((p) => parsed.locate(p));
-  conv.diagnostics.push(...parsed.warnings);
+  pushAll(conv.diagnostics, parsed.warnings);
   const comp = conv.component(found.node, found.path, found.slot);
   if (!comp || conv.diagnostics.some((d) => d.severity === 'error')) return { source: '', diagnostics: conv.diagnostics };
   const c = comp.value as Component;
@@ -147,7 +148,7 @@ export function importConfig(text: string, opts: { format: ConfigFormat; fileNam
     };
   }
   const conv = new Converter((p) => parsed.locate(p));
-  conv.diagnostics.push(...parsed.warnings);
+  pushAll(conv.diagnostics, parsed.warnings);
   // a bare head or layer config needs its m, n from its own parameters
   const root = conv.component(model.node, model.path, model.slot);
   if (!root || conv.diagnostics.some((d) => d.severity === 'error')) return { source: '', diagnostics: conv.diagnostics };

@@ -5,6 +5,7 @@
  */
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { DiagnosticError, type Diagnostic, type SourceSpan } from '../diagnostics.js';
+import { MAX_CONFIG_DEPTH, tooDeep, valueTooDeep } from './depth.js';
 
 /** The format of a tinybig model config. */
 export type ConfigFormat = 'yaml' | 'json';
@@ -46,6 +47,18 @@ export function parseConfig(text: string, format: ConfigFormat, fileName: string
     const pos = lines.linePos(start);
     return { file: fileName, line: pos.line, col: pos.col, start, end };
   };
+  // before any parser, composer or walk that recurses once per level
+  const deep = tooDeep(text);
+  if (deep !== undefined) {
+    lineCounterFor(text, lines);
+    throw new DiagnosticError({
+      code: 'RPN1702',
+      severity: 'error',
+      message: `'${fileName}' nests more than ${MAX_CONFIG_DEPTH} levels deep (mappings, lists and brackets inside each other); a tinybig config has about 15`,
+      hint: 'a model config is configurations → model_configs → model_parameters → layer_configs → …: check the brackets and the indentation',
+      span: span(deep, deep + 1),
+    });
+  }
   let value: unknown;
   if (format === 'json') {
     try {
@@ -100,6 +113,15 @@ export function parseConfig(text: string, format: ConfigFormat, fileName: string
         hint: 'write the values out instead of nesting aliases of aliases (&a [*b, *b, …])',
       });
     }
+  }
+  if (valueTooDeep(value)) {
+    // aliases of aliases, each within the textual limit
+    throw new DiagnosticError({
+      code: 'RPN1702',
+      severity: 'error',
+      message: `'${fileName}': its YAML aliases expand to values nested more than ${MAX_CONFIG_DEPTH} levels deep`,
+      hint: 'write the values out instead of nesting aliases of aliases (&a [*b, *b, …])',
+    });
   }
   const spans = new Map<string, SourceSpan>();
   const keySpans = new Map<string, SourceSpan>();

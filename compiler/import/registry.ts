@@ -15,7 +15,7 @@ const NOT_FACTORIES = new Set(['camel', 'make', 'isComponent', 'DslError', 'is',
 const ALIASES: Record<string, string> = { rpnLayer: 'layer', rpnHead: 'head' };
 
 function factory(name: string): Factory | undefined {
-  const f = exports_[name];
+  const f = Object.hasOwn(exports_, name) ? exports_[name] : undefined;
   return typeof f === 'function' && !NOT_FACTORIES.has(name) ? (f as Factory) : undefined;
 }
 
@@ -24,7 +24,7 @@ export function factoryForClass(cls: string): { name: string; fn: Factory } | un
   const parts = cls.split('.');
   const last = parts[parts.length - 1];
   if (parts[0] === 'tinybig' && parts.length >= 2) {
-    const name = ALIASES[camel(last)] ?? camel(last);
+    const name = (Object.hasOwn(ALIASES, camel(last)) ? ALIASES[camel(last)] : undefined) ?? camel(last);
     const fn = factory(name);
     return fn ? { name, fn } : undefined;
   }
@@ -58,7 +58,7 @@ const FUNCTIONALS: Record<string, string> = {
 export function factoryForFunctionName(s: string): { name: string; fn: Factory } | undefined {
   if (s === 'torch.exp') return { name: 'exp', fn: factory('exp')! };
   const f = s.includes('.') ? (s.startsWith('torch.nn.functional.') ? s.slice('torch.nn.functional.'.length) : undefined) : s.toLowerCase();
-  const name = f !== undefined ? FUNCTIONALS[f] : undefined;
+  const name = f !== undefined && Object.hasOwn(FUNCTIONALS, f) ? FUNCTIONALS[f] : undefined;
   return name ? { name, fn: factory(name)! } : undefined;
 }
 

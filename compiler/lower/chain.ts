@@ -11,6 +11,7 @@ import { float32s } from '../../ir/tensor.js';
 import { topologyMatrix } from '../spec/topology.js';
 import type { InterdependenceSpec } from '../spec/types.js';
 import type { LowerOptions } from './index.js';
+import { sizeLimits } from '../spec/limits.js';
 
 /** Per-op overhead and per-float costs, in multiply-add units (the scale of compiler/lower/cost.ts). */
 const OP_COST = 4000;
@@ -24,19 +25,18 @@ interface Diagonal {
   coef: Float64Array;
 }
 
-function diagonals(ii: InterdependenceSpec): { L: number; A: Float64Array; diags: Diagonal[] } {
+/** A's non-zero diagonals (no dense L × L copy: a chain may have 10⁶ steps). */
+function diagonals(ii: InterdependenceSpec): { L: number; diags: Diagonal[] } {
   const a = topologyMatrix(ii.topology!);
   const L = a.size;
-  const A = new Float64Array(L * L);
   const byK = new Map<number, Float64Array>();
   a.rows.forEach((r, s) => r.forEach((v, t) => {
-    A[s * L + t] = v;
     const k = t - s;
     if (!byK.has(k)) byK.set(k, new Float64Array(L));
     byK.get(k)![t] = v;
   }));
   const diags = [...byK.entries()].sort((x, y) => x[0] - y[0]).map(([k, coef]) => ({ k, coef }));
-  return { L, A, diags };
+  return { L, diags };
 }
 
 /** The form the cost model picks for a chain of this shape, with the costs per row (for inspect). */
@@ -52,20 +52,22 @@ function planOf(L: number, diagonalCount: number, width: number, opts: LowerOpti
     dense: batch * L * L * width + 2 * L * L + OP_COST * 3,
   };
   const forced = opts.mixForm === 'banded' || opts.mixForm === 'dense' ? opts.mixForm : undefined;
-  const form: StepMixForm = forced ?? (opts.opt === false ? 'dense' : costs.banded < costs.dense ? 'banded' : 'dense');
+  const chosen: StepMixForm = forced ?? (opts.opt === false ? 'dense' : costs.banded < costs.dense ? 'banded' : 'dense');
+  // never a dense L × L beyond the tensor limit, whatever was asked
+  const form: StepMixForm = chosen === 'dense' && L * L > (opts.maxParams ?? sizeLimits().maxParams) ? 'banded' : chosen;
   return { form, costs };
 }
 
 /** Ξ = Aᵀ-mix of the steps of V (batch·L, w) → (batch·L, w). */
 export function lowerStepMix(b: GraphBuilder, v: Value, ii: InterdependenceSpec, width: number, name: string, opts: LowerOptions = {}): Value {
-  const { L, A, diags } = diagonals(ii);
+  const { L, diags } = diagonals(ii);
   const v3 = b.reshape(v, [-1, L, width]);
   const { form } = planOf(L, diags.length, width, opts);
   let y: Value;
   if (form === 'dense') {
     const At = new Float32Array(L * L);
-    for (let s = 0; s < L; s++) for (let t = 0; t < L; t++) At[t * L + s] = A[s * L + t];
-    y = b.matmul(b.constant(float32s([...At], [L, L]), `${name}.A_T`), v3, { name: `${name}.step_mix` });
+    topologyMatrix(ii.topology!).rows.forEach((r, s) => r.forEach((v, t) => (At[t * L + s] = v)));
+    y = b.matmul(b.constant(float32s(Array.from(At), [L, L]), `${name}.A_T`), v3, { name: `${name}.step_mix` });
   } else {
     const terms = diags.map(({ k, coef }) => {
       // shift_k(V)[t] = V[t − k] (zero where t − k is outside the chain)

@@ -14,6 +14,7 @@ import { expansionForm, lowerOptionsOf } from './cost.js';
 import { lowerProcessList } from './processing.js';
 import { isCompressionFamily } from '../spec/compression.js';
 import { lowerCompressionCore } from './compression.js';
+import { pushAll } from '../../ir/arrays.js';
 
 export function lowerExpansion(b: GraphBuilder, x: Value, e: ExpansionSpec, ws: WeightSource): Value {
   return b.scoped(`expansion[${e.type}]`, () => {
@@ -405,7 +406,7 @@ function combinatorialNormal(b: GraphBuilder, x: Value, e: ExpansionSpec): Value
   // value = −½(r·ln 2π + Σ_{i∈c} x_i²) = x² · S + c with S[i, col] = −½ for i ∈ subset(col)
   const m = e.m;
   const subsets: number[][] = [];
-  for (let r = 1; r <= (e.options.d as number); r++) subsets.push(...combinations(m, r));
+  for (let r = 1; r <= (e.options.d as number); r++) pushAll(subsets, combinations(m, r));
   const D = subsets.length;
   const S = new Array<number>(m * D).fill(0);
   subsets.forEach((c, col) => c.forEach((i) => (S[i * D + col] = -0.5)));

@@ -17,6 +17,8 @@ import { denseFloat32, topologyMatrix, type SparseMatrix } from '../spec/topolog
 import type { InterdependenceSpec } from '../spec/types.js';
 import type { LowerOptions } from './index.js';
 import { lowerReconciliation } from './reconciliation.js';
+import { maxOf } from '../../ir/arrays.js';
+import { sizeLimits } from '../spec/limits.js';
 
 const OP_COST = 4000;
 const FLOAT_READ_COST = 2;
@@ -40,14 +42,16 @@ export function graphMixPlan(ii: InterdependenceSpec, width: number, opts: Lower
 function planOf(a: SparseMatrix, width: number, opts: LowerOptions) {
   const N = a.size;
   const cols = columns(a);
-  const K = Math.max(1, ...cols.map((c) => c.length));
+  const K = maxOf(cols.map((c) => c.length), 1);
   const nnz = cols.reduce((s, c) => s + c.length, 0);
   const costs = {
     dense: N * N * width + FLOAT_READ_COST * N * N + OP_COST * 2,
     sparse: 3 * N * K * width + FLOAT_READ_COST * 2 * N * K + OP_COST * 3,
   };
   const forced = opts.mixForm === 'sparse' || opts.mixForm === 'dense' ? opts.mixForm : undefined;
-  const form: GraphMixForm = forced ?? (opts.opt === false ? 'dense' : costs.sparse < costs.dense ? 'sparse' : 'dense');
+  const chosen: GraphMixForm = forced ?? (opts.opt === false ? 'dense' : costs.sparse < costs.dense ? 'sparse' : 'dense');
+  // never a dense N × N beyond the tensor limit, whatever was asked (a 10⁵-node graph would be 4·10¹⁰ bytes)
+  const form: GraphMixForm = chosen === 'dense' && N * N > (opts.maxParams ?? sizeLimits().maxParams) ? 'sparse' : chosen;
   return { form, costs, nnz, maxInDegree: K, cols };
 }
 

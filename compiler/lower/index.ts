@@ -27,6 +27,8 @@ export interface LowerOptions {
   force?: import('./cost.js').FabricationForm;
   /** Use this form for chain step mixing / graph row mixing wherever it applies (tests of every form). */
   mixForm?: 'dense' | 'sparse' | 'banded';
+  /** Largest dense tensor (float32 values): a dense chain/graph mixing matrix is only chosen when L² or N² fits. Default: compiler/spec/limits.ts sizeLimits(). */
+  maxParams?: number;
 }
 
 export function lowerModel(spec: ModelSpec, ws: WeightSource, opts: LowerOptions = {}): Graph {

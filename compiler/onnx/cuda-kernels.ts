@@ -13,6 +13,7 @@
  * (compiler/onnx/portable.ts) so that no rpnc graph needs them.
  */
 import onnxProto from 'onnx-proto';
+import { decodeModelProto } from './nesting.js';
 
 export interface CudaKernel {
   /** First opset of the registration that covers opset 17. */
@@ -191,5 +192,5 @@ export function cudaPlacement(model: onnxProto.onnx.IModelProto): NodePlacement[
 
 /** The nodes of an ONNX model (bytes) that would run on the CPU under the CUDA EP. */
 export function cpuFallbackNodes(onnxBytes: Uint8Array): NodePlacement[] {
-  return cudaPlacement(onnx.ModelProto.decode(onnxBytes)).filter((p) => p.cpuReason !== null);
+  return cudaPlacement(decodeModelProto(onnxBytes)).filter((p) => p.cpuReason !== null);
 }

@@ -9,6 +9,7 @@ import type { AttrValue, Dim, Model, Node, Value } from '../../ir/graph.js';
 import { type DType, type Tensor, tensorBytes } from '../../ir/tensor.js';
 import { type AttrType, ONNX_IR_VERSION, ONNX_OPSET, OP_TABLE } from './ops.js';
 import { portableNodes } from './portable.js';
+import { pushAll } from '../../ir/arrays.js';
 
 const { onnx } = onnxProto;
 const AT = onnx.AttributeProto.AttributeType;
@@ -80,7 +81,7 @@ function nodeProtos(node: Node, extraConsts: onnxProto.onnx.ITensorProto[]): onn
   const alpha = typeof node.attrs.alpha === 'number' ? node.attrs.alpha : 1;
   const portable = x && node.outputs.length === 1 ? portableNodes(node.op, x.name, node.outputs[0].name, alpha) : null;
   if (!portable) return [nodeProto(node)];
-  extraConsts.push(...portable.consts);
+  pushAll(extraConsts, portable.consts);
   return portable.nodes;
 }
 

@@ -11,6 +11,7 @@ import onnxProto from 'onnx-proto';
 import { DiagnosticError, diag } from '../diagnostics.js';
 import { writeFileAtomic } from '../weights/atomic.js';
 import { createHash } from 'node:crypto';
+import { decodeModelProto } from './nesting.js';
 
 const { onnx } = onnxProto;
 type ModelP = onnxProto.onnx.IModelProto;
@@ -120,7 +121,7 @@ function removeStaleData(file: string, keep: string | undefined): void {
 
 /** The external data files an ONNX model (bytes) refers to, relative to its directory. */
 export function externalDataFiles(onnxBytes: Uint8Array): string[] {
-  const m = onnx.ModelProto.decode(onnxBytes);
+  const m = decodeModelProto(onnxBytes);
   const files = new Set<string>();
   for (const t of m.graph?.initializer ?? []) {
     for (const e of t.externalData ?? []) if (e.key === 'location' && e.value) files.add(e.value);
@@ -130,7 +131,7 @@ export function externalDataFiles(onnxBytes: Uint8Array): string[] {
 
 /** Fail with RPN5002 when a model's external data files are missing or too short. */
 export function checkExternalData(modelFile: string, onnxBytes: Uint8Array): void {
-  const m = onnx.ModelProto.decode(onnxBytes);
+  const m = decodeModelProto(onnxBytes);
   const dir = path.dirname(modelFile);
   for (const t of m.graph?.initializer ?? []) {
     const kv = Object.fromEntries((t.externalData ?? []).map((e) => [e.key, e.value]));

@@ -13,7 +13,7 @@ import { DATA_INTERDEPENDENCES, type DataBuildHelpers, buildDataInterdependence,
 import { fcf } from './sizes.js';
 import { COMPRESSION_CODES, compressionWidth, expansionBatch, isCompressionFamily } from './compression.js';
 import { GEOMETRIC_INTERDEPENDENCE_CLASSES, geometricInterdependence } from './geometric.js';
-import type { ExpansionSpec, FusionSpec, HeadSpec, InterdependenceSpec, LayerSpec, ModelSpec, ProcessSpec, ReconciliationSpec, RemainderSpec } from './types.js';
+import type { ExpansionSpec, FusionSpec, HeadSpec, InterdependenceSpec, LayerSpec, ModelSpec, ProcessSpec, ReconciliationSpec, RemainderSpec, TopologySpec } from './types.js';
 import { GRAPH_BILINEAR, TOPOLOGICAL_FUNCTIONS, type Helpers as TopologyHelpers, chainHeadFunction, graphModelLayers, resolveTopology, rnnLayers, stepInfo, topologicalHeadOptions } from './topological.js';
 import { TopologyError } from './topology.js';
 
@@ -36,7 +36,7 @@ export const SPEC_CODES = {
   RPN2130: 'a chain or graph model that tinybig itself cannot run (chain head with channelNum > 1 or BatchNorm, chain of length 1): refused',
   RPN2131: "a graph or chain structure that does not fit: a link to an unknown node, duplicate nodes, no links, a batch b or width m that is not the node count",
   RPN2132: 'a graph file (graphFilePath) that cannot be used: missing, outside the project, not JSON, a pickle, or malformed',
-  RPN2301: "a dimension too large to compile: a tensor or the parameter count beyond rpnc's limits (RPNC_MAX_PARAMS), too many heads or channels, a huge grid patch",
+  RPN2301: "a dimension too large to compile: a tensor or the parameter count beyond rpnc's limits (RPNC_MAX_PARAMS), too many heads or channels, a huge grid patch, a graph past 10⁶ nodes or 10⁷ links, a chain past 10⁶ steps",
   RPN2302: "the lowered graph has more operations than rpnc compiles (500,000): too many layers, heads or channels together",
   RPN2201: 'warning: a BatchNorm normalises over the batch (no running statistics in the weights)',
   RPN2150: 'a data-dependent interdependence that tinybig 0.2.1 itself cannot run (it raises), or that needs a Python callable rpnc cannot express: refused',
@@ -701,6 +701,25 @@ function buildInterdependence(ctx: Ctx, v: Component, m: number, headPrefix: str
 }
 
 /**
+ * Entries A may hold, bounded before it is built: links + N for a plain structure; for h hops N·min(N, (d+1)^h)
+ * (d the largest out-degree: a row of A^h reaches at most that many nodes); N² for the dense variants and for
+ * the graph-bilinear head (its attention is an N × N matrix at run time).
+ */
+function topologyEntries(t: TopologySpec, dense: boolean): number {
+  const N = t.size;
+  if (dense || (t.variant !== 'plain' && t.variant !== 'multihop')) return N * N;
+  if (t.variant === 'plain') return t.links.length + N;
+  const out = new Map<number, number>();
+  let d = 0;
+  for (const [i] of t.links) {
+    const k = (out.get(i) ?? 0) + 1;
+    out.set(i, k);
+    if (k > d) d = k;
+  }
+  return N * Math.min(N, (d + 1) ** Math.max(1, t.h));
+}
+
+/**
  * A chain or graph interdependence (rpn2-topological §3): A is a pure function of the structure. Instance type: A ∈ R^{N×N}
  * mixes the N rows (the batch is fixed to N, rows in node order); attribute type: A ∈ R^{m×m} mixes the features
  * (m must be N). The graph-bilinear function also fabricates W_b (m×m) from `w_instance_interdependence` (C, l).
@@ -712,11 +731,11 @@ function buildTopological(ctx: Ctx, v: Component, m: number, headPrefix: string,
     topology = resolveTopology(v, topologyHelpers(ctx));
   } catch (e) {
     if (!(e instanceof TopologyError)) throw e;
-    const code = e.option === 'graphFilePath' ? 'RPN2132' : e.option === 'chainLength' ? 'RPN2130' : e.message.includes('beyond rpnc') ? 'RPN2301' : e.option === 'c' ? 'RPN2109' : 'RPN2131';
+    const code = e.code ?? (e.option === 'graphFilePath' ? 'RPN2132' : e.option === 'chainLength' ? 'RPN2130' : e.option === 'c' ? 'RPN2109' : 'RPN2131');
     return void ctx.error(code, e.message, v, e.option && e.option in o ? e.option : undefined, e.hint);
   }
   const N = topology.size;
-  if (ctx.tooLarge(tensorTooLarge(`${v.type}: A = ${N} × ${N}`, topology.variant === 'plain' || topology.variant === 'multihop' ? topology.links.length + N : N * N, ctx.limits, 'use a smaller graph', undefined), v)) return undefined;
+  if (ctx.tooLarge(tensorTooLarge(`${v.type}: A = ${N} × ${N}`, topologyEntries(topology, v.type === GRAPH_BILINEAR), ctx.limits, 'use a smaller graph, or fewer hops h', undefined), v)) return undefined;
   const what = topology.structure === 'chain' ? `the chain has ${N} steps` : `the graph has ${N} nodes`;
   const spec: InterdependenceSpec = { type: v.type, options: o, m, mPrime: m, l: 0, topology, source: v };
   if (instance) {

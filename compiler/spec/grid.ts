@@ -142,8 +142,15 @@ export function gridGeometry(o: Opts, kind: 'interdependence' | 'compression'): 
   const inChannels = (kind === 'compression' ? o.channelNum : o.inChannel) as number;
   const outChannels = kind === 'compression' ? inChannels : (o.outChannel as number);
   const offsets = patchOffsets(shape, o);
-  const lo: Triple = [0, 1, 2].map((a) => Math.min(...offsets.map((t) => t[a]))) as Triple;
-  const hi: Triple = [0, 1, 2].map((a) => Math.max(...offsets.map((t) => t[a]))) as Triple;
+  // a loop, not Math.min(...offsets): a patch has up to MAX_PATCH_CELLS offsets, past the call stack's argument limit
+  const lo: Triple = [Infinity, Infinity, Infinity];
+  const hi: Triple = [-Infinity, -Infinity, -Infinity];
+  for (const t of offsets) {
+    for (let a = 0; a < 3; a++) {
+      if (t[a] < lo[a]) lo[a] = t[a];
+      if (t[a] > hi[a]) hi[a] = t[a];
+    }
+  }
   const cdh = num(o.cdH), cdw = num(o.cdW), cdd = num(o.cdD);
   const cd: Triple = cdh !== undefined && cdw !== undefined && cdd !== undefined ? [cdh, cdw, cdd] : packingCd(shape, o.packingStrategy as string | undefined, o);
   cd.forEach((c, a) => {

@@ -10,12 +10,21 @@
  *                    `maxParams` option of `buildModelSpec`.
  *   MAX_BRANCHES     1,024 heads per layer (`width`) and channels per head (`channelNum`): each is its
  *                    own branch of the graph.
- *   MAX_PATCH_CELLS  1,000,000 cells in one grid patch (the patch offsets are enumerated).
+ *   MAX_PATCH_CELLS  1,000,000 cells in one grid patch (the patch offsets are enumerated; arrays of them
+ *                    are never spread into a call: ir/arrays.ts).
+ *   MAX_GRAPH_NODES  1,000,000 nodes and MAX_GRAPH_LINKS 10,000,000 links of a graph (`nodes`/`links`
+ *                    options, `graph()`, a graph file: counted before links are resolved or A is built);
+ *                    MAX_CHAIN_LENGTH 1,000,000 steps of a chain (`chainLength`, `chain({ length })`).
+ *                    A itself is bounded by maxParams before it is built (links + N entries; N² for the
+ *                    dense variants and the graph-bilinear attention; N·min(N, (d+1)^h) for h hops), and
+ *                    a dense N × N (L × L) mixing form is only chosen when it fits maxParams.
  *   MAX_LAYERS       1,024 layers in a model; MAX_MODEL_BRANCHES 16,384 heads × channels in all its
  *                    layers together; MAX_IR_NODES 500,000 operations in the lowered graph (RPN2302).
  *
  * And, checked by the front end before type checking: MAX_SOURCE_BYTES (1 MiB of model source),
- * MAX_SYNTAX_DEPTH (500 nested syntax nodes), MAX_SYNTAX_NODES (200,000 syntax nodes).
+ * MAX_SYNTAX_DEPTH (500 nested syntax nodes), MAX_SYNTAX_NODES (200,000 syntax nodes). `rpnc import`:
+ * MAX_CONFIG_DEPTH (compiler/import/depth.ts, 100 levels of a YAML/JSON config, RPN1702). ONNX files:
+ * MAX_ONNX_NESTING (compiler/onnx/nesting.ts, 100 nested messages, RPN3401/RPN3402; measured by compiler/onnx/wire-scan.ts).
  *
  * Sizes are computed with doubles (no overflow: 1000^8 is 1e24, not a wrapped integer) and without
  * loops whose length an option controls, so a check never takes long itself.
@@ -25,6 +34,7 @@ import { DiagnosticError, diag } from '../diagnostics.js';
 import { expansionD } from './sizes.js';
 import { parameterManifest } from './params.js';
 import type { HeadSpec, ModelSpec } from './types.js';
+import { maxOf } from '../../ir/arrays.js';
 
 export const DEFAULT_MAX_PARAMS = 1_000_000_000;
 export const MAX_BRANCHES = 1024;
@@ -33,8 +43,12 @@ export const MAX_PATCH_CELLS = 1_000_000;
 export const MAX_LAYERS = 1024;
 /** Branches of a whole model: heads × channels summed over its layers (each lowers to its own operations). */
 export const MAX_MODEL_BRANCHES = 16_384;
-/** Nodes of a graph model (#12's graph models). */
-export const MAX_GRAPH_NODES = 1024;
+/** Nodes of a graph (`graph({ nodes })`, a head's or model's `nodes`, a graph file): checked before any matrix is built. */
+export const MAX_GRAPH_NODES = 1_000_000;
+/** Links of a graph (each direction of an undirected link counted once, as written). */
+export const MAX_GRAPH_LINKS = 10_000_000;
+/** Steps of a chain (`chainLength`, `chain({ length })`): the chain's nodes. */
+export const MAX_CHAIN_LENGTH = 1_000_000;
 /** Operations of the lowered IR graph (checked as it is built, before the passes run: RPN2302). */
 export const MAX_IR_NODES = 500_000;
 
@@ -127,14 +141,14 @@ export function componentTooLarge(c: Component, limits: SizeLimits): TooLarge | 
     const bad = v === undefined ? undefined : tensorTooLarge(`the width ${key}`, v, limits, `use a smaller ${key}`, key);
     if (bad) return bad;
   }
-  const patch = gridPatchTooLarge(o);
+  const patch = gridPatchTooLarge(o) ?? topologyTooLarge(o);
   if (patch) return patch;
   const h = num(o.h);
   const w = num(o.w);
   if (h !== undefined && w !== undefined) {
     const d = num(o.d) ?? 1;
     const channels = [o.channelNum, o.inChannel, o.outChannel, ...(Array.isArray(o.channelNums) ? o.channelNums : [])].map(num).filter((x): x is number => x !== undefined);
-    const C = Math.max(1, ...channels);
+    const C = maxOf(channels, 1);
     const bad = tensorTooLarge(`the grid h × w × d × channels = ${formatCount(h)} × ${formatCount(w)} × ${formatCount(d)} × ${formatCount(C)}`, h * w * d * C, limits, 'use a smaller grid (h, w, d) or fewer channels', h >= w ? 'h' : 'w');
     if (bad) return bad;
   }
@@ -166,6 +180,32 @@ export function modelBranchesTooLarge(layers: readonly Component[]): TooLarge | 
  */
 export function gridPatchTooLarge(o: Opts): TooLarge | undefined {
   return patchTooLarge(o, '') ?? patchTooLarge(o, 'pooling');
+}
+
+/**
+ * Chain and graph structures given in options (graph heads, layers and models, `graph()`, `chain()`, chain
+ * functions; `chainStructure`: the options of `chain()`): node and link lists and chain lengths past the limits, before links or matrices are built.
+ * Also called by the front end before a factory runs.
+ */
+export function topologyTooLarge(o: Opts, chainStructure = false): TooLarge | undefined {
+  if (Array.isArray(o.nodes) || Array.isArray(o.links)) {
+    const bad = graphCountsTooLarge(Array.isArray(o.nodes) ? o.nodes.length : 0, Array.isArray(o.links) ? o.links.length : 0);
+    if (bad) return { ...bad, option: bad.option === 'nodes' ? 'nodes' : 'links' };
+  }
+  for (const key of chainStructure ? ['length'] : ['chainLength']) {
+    const L = num(o[key]);
+    if (L !== undefined && L > MAX_CHAIN_LENGTH) {
+      return { message: `${key} = ${formatCount(L)} steps; rpnc compiles chains of at most ${formatCount(MAX_CHAIN_LENGTH)} steps`, option: key, hint: `use ${key} ≤ ${formatCount(MAX_CHAIN_LENGTH)}` };
+    }
+  }
+  return undefined;
+}
+
+/** A graph of `nodes` nodes and `links` links (from options or a graph file) past MAX_GRAPH_NODES / MAX_GRAPH_LINKS. */
+export function graphCountsTooLarge(nodes: number, links: number, where = 'the graph'): TooLarge | undefined {
+  if (nodes > MAX_GRAPH_NODES) return { message: `${where} has ${formatCount(nodes)} nodes; rpnc compiles graphs of at most ${formatCount(MAX_GRAPH_NODES)} nodes`, option: 'nodes', hint: 'use a smaller graph (a subgraph, or a sampled neighbourhood)' };
+  if (links > MAX_GRAPH_LINKS) return { message: `${where} has ${formatCount(links)} links; rpnc compiles graphs of at most ${formatCount(MAX_GRAPH_LINKS)} links`, option: 'links', hint: 'use a smaller or sparser graph' };
+  return undefined;
 }
 
 /** Cells of a grid patch from its options (cuboid: (pH+pH'+1)(pW+pW'+1)(pD+pD'+1); cylinder/sphere: bounded by (2r+1)³). */

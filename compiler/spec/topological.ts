@@ -7,6 +7,7 @@
 import type { Component } from '../dsl/component.js';
 import { copyPropSpans } from '../spans.js';
 import { TopologyError, chainLinks, graphLinks, type NodeId } from './topology.js';
+import { MAX_CHAIN_LENGTH, formatCount, graphCountsTooLarge } from './limits.js';
 import type { TopologySpec } from './types.js';
 
 type Opts = Record<string, unknown>;
@@ -60,6 +61,7 @@ export function resolveTopology(v: Component, h: Helpers): TopologySpec {
     const L = (c ? co.length : o.chainLength) as number | undefined;
     if (L === undefined) throw new TopologyError(`${v.type} needs its chain: chainLength (or chain: chain({ length }))`, undefined, 'add chainLength: <number of steps>');
     const bi = (c ? co.biDirectional : o.biDirectional) as boolean;
+    if (L > MAX_CHAIN_LENGTH) throw new TopologyError(`the chain has ${formatCount(L)} steps; rpnc compiles chains of at most ${formatCount(MAX_CHAIN_LENGTH)}`, c ? 'chain' : 'chainLength', `use a chain length ≤ ${formatCount(MAX_CHAIN_LENGTH)}`, 'RPN2301');
     size = L;
     links = chainLinks(L, bi);
     directed = !bi;
@@ -95,6 +97,9 @@ export function resolveTopology(v: Component, h: Helpers): TopologySpec {
       directed = o.directed as boolean;
       from = 'nodes/links';
     }
+    // before the links are resolved or any matrix is built
+    const big = graphCountsTooLarge(nodes.length, raw.length, g ? 'the graph' : typeof o.graphFilePath === 'string' && from === o.graphFilePath ? `graph file '${from}'` : 'the graph');
+    if (big) throw new TopologyError(big.message, g ? 'graph' : from === o.graphFilePath ? 'graphFilePath' : big.option, big.hint, 'RPN2301');
     size = nodes.length;
     links = graphLinks(nodes, raw, directed).pairs;
   }
@@ -108,8 +113,9 @@ export function resolveTopology(v: Component, h: Helpers): TopologySpec {
     normalization: o.normalization as boolean, normalizationMode: (o.normalizationMode as TopologySpec['normalizationMode']) ?? 'row',
     h: h_, accumulative: (o.accumulative as boolean | undefined) ?? false, c: (o.c as number | undefined) ?? 0.15, from,
   };
-  if ((variant === 'inverse' && (t.directed || !isChain)) || variant === 'exponential' || variant === 'pagerank') {
-    if (size > MAX_DENSE_TOPOLOGY) throw new TopologyError(`${v.type} on ${size} nodes needs a dense ${size}×${size} inverse or exponential, beyond rpnc's limit of ${MAX_DENSE_TOPOLOGY} nodes`, undefined, 'use the plain or multihop variant for large graphs');
+  // (a bi-directional chain's inverse is a sum of L−1 powers: dense too, and L sparse products to compute)
+  if (variant === 'inverse' || variant === 'exponential' || variant === 'pagerank') {
+    if (size > MAX_DENSE_TOPOLOGY) throw new TopologyError(`${v.type} on ${size} nodes needs a dense ${size}×${size} inverse or exponential, beyond rpnc's limit of ${MAX_DENSE_TOPOLOGY} nodes`, undefined, 'use the plain or multihop variant for large graphs', 'RPN2301');
   }
   if (variant === 'pagerank' && !(t.c > 0 && t.c <= 1)) throw new TopologyError(`c = ${t.c}: PageRank's restart probability must be in (0, 1] (I − (1−c)·A is singular or negative otherwise)`, 'c', 'use c: 0.15');
   return t;

@@ -19,7 +19,8 @@ export type NodeId = number | string;
 
 /** An error while resolving a structure: the message, the option it is about, and a hint. */
 export class TopologyError extends Error {
-  constructor(message: string, readonly option?: string, readonly hint?: string) {
+  /** `code`: RPN2301 for a structure past rpnc's size limits; else the caller picks the code from the option. */
+  constructor(message: string, readonly option?: string, readonly hint?: string, readonly code?: 'RPN2301') {
     super(message);
   }
 }

@@ -6,6 +6,7 @@
 import { parameterManifest } from '../spec/params.js';
 import type { ModelSpec } from '../spec/types.js';
 import { parseWeightFile, readWeightBytes } from './safetensors.js';
+import { maxOf } from '../../ir/arrays.js';
 
 export interface CheckpointEntry {
   key: string;
@@ -67,7 +68,7 @@ export function describeCheckpoint(file: string, spec?: ModelSpec): CheckpointRe
 export function formatCheckpointReport(r: CheckpointReport): string {
   const rows = r.entries.map((e) => [e.key, e.dtype, `[${e.shape.join(', ')}]`, e.elements.toLocaleString('en-US'), e.landsIn === undefined ? '' : e.landsIn + (e.expected ? `  (expects [${e.expected.join(', ')}]: RPN3102)` : '')]);
   const header = ['key', 'dtype', 'shape', 'elements', ...(r.missing ? ['lands in'] : [])];
-  const w = header.map((h, i) => Math.max(h.length, ...rows.map((x) => x[i]!.length)));
+  const w = header.map((h, i) => maxOf(rows.map((x) => x[i]!.length), h.length));
   const line = (x: string[]) => x.slice(0, header.length).map((c, i) => (i === 3 ? c.padStart(w[i]!) : c.padEnd(w[i]!))).join('  ').trimEnd();
   const total = r.entries.reduce((a, e) => a + e.elements, 0);
   const out = [`${r.file}: ${r.format}, ${r.entries.length} tensors, ${total.toLocaleString('en-US')} elements`, line(header), ...rows.map(line)];

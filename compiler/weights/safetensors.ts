@@ -12,6 +12,7 @@ import { boundedReadProblem, MAX_READ_BYTES, readBytesBounded } from '../read-bo
 import { writeFileAtomic } from './atomic.js';
 import { findDuplicateKey } from './json-dupes.js';
 import { formatName, parseTorchCheckpoint, refuseLegacy, sniffFile, type TorchCheckpoint } from './torch-checkpoint.js';
+import { pushAll } from '../../ir/arrays.js';
 
 export interface SafeTensor {
   dtype: string;
@@ -331,7 +332,7 @@ export function mergeWeightFiles(paths: string[]): MergedWeights {
   const warnings: Diagnostic[] = [];
   for (const path of paths) {
     const f = readWeightFile(path);
-    warnings.push(...(f.warnings ?? []));
+    pushAll(warnings, f.warnings ?? []);
     for (const [key, t] of f.tensors) {
       const prev = tensors.get(key);
       if (prev) {

@@ -2,6 +2,7 @@
 import { fail } from '../../compiler/diagnostics.js';
 import type { Graph } from '../graph.js';
 import { verify as verifyGraph } from '../verify.js';
+import { pushAll } from '../arrays.js';
 
 export interface Pass {
   name: string;
@@ -65,7 +66,7 @@ export class PassManager {
       any ||= changedThisRound;
       converged = !changedThisRound;
     }
-    this.log.push(...log);
+    pushAll(this.log, log);
     return { changed: any, converged, iterations: iteration, log };
   }
 }

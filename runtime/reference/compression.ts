@@ -73,8 +73,8 @@ function reduce(metric: string, v: number[]): number {
   const m = v.length;
   const mean = v.reduce((a, b) => a + b, 0) / m;
   switch (metric) {
-    case 'batch_max': return Math.max(...v);
-    case 'batch_min': return Math.min(...v);
+    case 'batch_max': return v.reduce((a, b) => Math.max(a, b), -Infinity);
+    case 'batch_min': return v.reduce((a, b) => Math.min(a, b), Infinity);
     case 'batch_sum': return v.reduce((a, b) => a + b, 0);
     case 'batch_mean': return mean;
     case 'batch_prod': return v.reduce((a, b) => a * b, 1);
@@ -134,7 +134,7 @@ function corner(e: ExpansionSpec, x: Mat): Mat {
       const out: number[] = [];
       // log-densities: block-major (all subsets of r = 1, then r = 2, …); raw subsets: subset-major ([s_i of r = 1, s_i of r = 2, …] per i)
       if (probabilistic) for (let r = 1; r <= d; r++) for (let i = 0; i < k; i++) out.push(-0.5 * (r * Math.log(2 * Math.PI) + all[r - 1][i].reduce((a, j) => a + u(row[j]) ** 2, 0)));
-      else for (let i = 0; i < k; i++) for (let r = 1; r <= d; r++) out.push(...all[r - 1][i].map((j) => (o.simplySampling === false ? u(row[j]) : row[j])));
+      else for (let i = 0; i < k; i++) for (let r = 1; r <= d; r++) for (const j of all[r - 1][i]) out.push(o.simplySampling === false ? u(row[j]) : row[j]);
       return out;
     };
     const rows = Array.from({ length: x.rows }, (_, r) => rowOut(Array.from(x.data.slice(r * x.cols, (r + 1) * x.cols))));

@@ -35,9 +35,9 @@ function fuseCore(f: FusionSpec, xs: Mat[], w: Float32Array | undefined, extras:
       return elementwise(xs, (v) => v.reduce((a, b, k) => a + weights[k] * b, 0));
     }
     case 'max_fusion':
-      return elementwise(xs, (v) => Math.max(...v));
+      return elementwise(xs, (v) => v.reduce((a, b) => Math.max(a, b), -Infinity));
     case 'min_fusion':
-      return elementwise(xs, (v) => Math.min(...v));
+      return elementwise(xs, (v) => v.reduce((a, b) => Math.min(a, b), Infinity));
     case 'prod_fusion':
       return elementwise(xs, (v) => v.reduce((a, b) => a * b, 1));
     case 'median_fusion':

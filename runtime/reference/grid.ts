@@ -72,8 +72,8 @@ export function runGridHead(h: HeadSpec, x: Mat, ws: WeightSource): Mat {
 
 function pool(metric: string, v: number[]): number {
   switch (metric) {
-    case 'batch_max': return Math.max(...v);
-    case 'batch_min': return Math.min(...v);
+    case 'batch_max': return v.reduce((a, b) => Math.max(a, b), -Infinity);
+    case 'batch_min': return v.reduce((a, b) => Math.min(a, b), Infinity);
     case 'batch_sum': return v.reduce((a, b) => a + b, 0);
     case 'batch_prod': return v.reduce((a, b) => a * b, 1);
     case 'batch_mean': return v.reduce((a, b) => a + b, 0) / v.length;

@@ -52,7 +52,7 @@ export function kernelMatrix(z: Mat, kernel: string, o: Record<string, unknown>)
       const p = o.p as number;
       return pairwise(z, (a, b) => {
         const d = a.map((x, k) => Math.abs(x - b[k]));
-        return Math.exp(-(p === Infinity ? Math.max(...d) : Math.pow(d.reduce((s, x) => s + Math.pow(x, p), 0), 1 / p)));
+        return Math.exp(-(p === Infinity ? d.reduce((s, x) => Math.max(s, x), -Infinity) : Math.pow(d.reduce((s, x) => s + Math.pow(x, p), 0), 1 / p)));
       });
     }
     case 'manhattan_distance_kernel':
@@ -60,7 +60,7 @@ export function kernelMatrix(z: Mat, kernel: string, o: Record<string, unknown>)
     case 'euclidean_distance_kernel':
       return pairwise(z, (a, b) => Math.exp(-Math.sqrt(a.reduce((s, x, k) => s + (x - b[k]) ** 2, 0))));
     case 'chebyshev_distance_kernel':
-      return pairwise(z, (a, b) => Math.exp(-Math.max(...a.map((x, k) => Math.abs(x - b[k])))));
+      return pairwise(z, (a, b) => Math.exp(-a.reduce((s, x, k) => Math.max(s, Math.abs(x - b[k])), -Infinity)));
     case 'canberra_distance_kernel':
       return pairwise(z, (a, b) => Math.exp(-a.reduce((s, x, k) => s + Math.abs(x - b[k]) / (Math.abs(x) + Math.abs(b[k]) + 1e-10), 0)));
     case 'exponential_kernel':
@@ -76,7 +76,7 @@ export function kernelMatrix(z: Mat, kernel: string, o: Record<string, unknown>)
     }
     case 'kl_divergence_kernel': {
       const softmax = (a: number[]) => {
-        const mx = Math.max(...a);
+        const mx = a.reduce((s, x) => Math.max(s, x), -Infinity);
         const e = a.map((x) => Math.exp(x - mx));
         const s = e.reduce((p, x) => p + x, 0);
         return e.map((x) => x / s);

@@ -180,6 +180,180 @@ describe('inputs nested as deep as they like get their own code, never RPN4000',
   });
 });
 
+describe('configs: deep nesting and keys named after Object.prototype (issue #18)', () => {
+  const banknote = () => fs.readFileSync(path.join(root, 'fixtures/tinybig-configs/banknote_configs.yaml'), 'utf8');
+  /** banknote with `line` inserted after the first line that is exactly `after` (same indentation as the line after it). */
+  const withLine = (after: string, line: string): { text: string; line: number } => {
+    const lines = banknote().split('\n');
+    const i = lines.findIndex((l) => l === after);
+    if (i < 0) throw new Error(`no line '${after}'`);
+    const indent = /^ */.exec(lines[i + 1]!)![0];
+    lines.splice(i + 1, 0, indent + line);
+    return { text: lines.join('\n'), line: i + 2 };
+  };
+  const importYaml = async (text: string) => (await import('../../compiler/import/index.js')).importConfig(text, { format: 'yaml', fileName: 'c.yaml' });
+
+  it('keys constructor, __proto__, prototype, toString, hasOwnProperty: unknown parameters where parameters are read, ignored where tinybig ignores them; Object.prototype untouched', async () => {
+    const plain = await importYaml(banknote());
+    expect(plain.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    // outside the model config tinybig reads nothing: the same model file
+    for (const [after, line] of [['configurations:', 'constructor: 1'], ['configurations:', '__proto__: { polluted: 1 }'], ['  model_configs:', 'toString: x']] as const) {
+      const r = await importYaml(withLine(after, line).text);
+      expect(r.diagnostics.filter((d) => d.severity === 'error'), line).toEqual([]);
+      expect(r.source, line).toBe(plain.source);
+    }
+    const cases: [string, string, string, RegExp][] = [
+      ['    model_parameters:', 'constructor: 3', 'RPN1706', /unknown parameter 'constructor' of tinybig\.model\.rpn/],
+      ['          layer_parameters:', 'prototype: 2', 'RPN1706', /unknown parameter 'prototype' of tinybig\.module\.rpn_layer/],
+      ['                head_parameters:', '__proto__: { polluted: 1 }', 'RPN1706', /unknown parameter '__proto__' of tinybig\.module\.rpn_head/],
+      ['                head_parameters:', 'toString: 1', 'RPN1706', /unknown parameter 'toString' of tinybig\.module\.rpn_head/],
+      ['                    function_parameters:', 'hasOwnProperty: 1', 'RPN1706', /unknown parameter 'hasOwnProperty' of tinybig\.expansion\.combinatorial_normal_expansion/],
+      ['                    function_parameters:', 'valueOf: { a: 1 }', 'RPN1706', /unknown parameter 'valueOf'/],
+      // was silently dropped: params['constructor'] found Object.prototype.constructor, "functions given directly win"
+      ['                head_parameters:', 'constructor_configs: 1', 'RPN1706', /constructor_configs\[?0?\]? must be a mapping with 'function_class'|constructor_configs must be a mapping/],
+      ['                head_parameters:', 'output_process_functions: constructor', 'RPN1704', /unsupported function 'constructor'/],
+      ['                head_parameters:', 'output_process_functions: torch.nn.functional.toString', 'RPN1704', /unsupported function 'torch\.nn\.functional\.toString'/],
+    ];
+    for (const [after, text, code, message] of cases) {
+      const at = withLine(after, text);
+      const r = await importYaml(at.text);
+      const errors = r.diagnostics.filter((d) => d.severity === 'error');
+      expect(errors.map((d) => d.code), text).toEqual([code]);
+      expect(errors[0]!.message, text).toMatch(message);
+      expect(errors[0]!.span?.line, text).toBe(at.line);
+    }
+    const classes: [string, RegExp][] = [['tinybig.expansion.toString', /unsupported class 'tinybig\.expansion\.toString'/], ['tinybig.expansion.constructor', /unsupported class/], ['__proto__', /unsupported class '__proto__'/], ['torch.nn.hasOwnProperty', /unsupported class/]];
+    for (const [cls, message] of classes) {
+      const r = await importYaml(banknote().replace('function_class: tinybig.expansion.combinatorial_normal_expansion', `function_class: ${cls}`));
+      expect(r.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.span?.line]), cls).toEqual([['RPN1704', 48]]);
+      expect(r.diagnostics[0]!.message).toMatch(message);
+    }
+    expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain('polluted');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('a 5,000-deep config (YAML flow, YAML block, JSON) is refused with RPN1702 at the level past 100, in milliseconds', async () => {
+    const { importConfig } = await import('../../compiler/import/index.js');
+    const head = 'configurations:\n  model_configs:\n    model_class: tinybig.model.rpn\n    model_parameters:\n      name: ';
+    const texts: [string, 'yaml' | 'json', number, number][] = [
+      [`${head}${'['.repeat(5000)}${']'.repeat(5000)}\n`, 'yaml', 5, 109],
+      [`${head}\n${Array.from({ length: 5000 }, (_, i) => `${' '.repeat(8 + i)}k:`).join('\n')} 1\n`, 'yaml', 102, 105],
+      [`${head}\n        ${'- '.repeat(5000)}x\n`, 'yaml', 6, 201],
+      [`{"configurations": {"model_configs": {"model_class": "tinybig.model.rpn", "model_parameters": {"name": ${'{"a": '.repeat(5000)}1${'}'.repeat(5000)}}}}}`, 'json', 1, 680],
+    ];
+    for (const [text, format, line, col] of texts) {
+      const t = performance.now();
+      const r = importConfig(text, { format, fileName: `deep.${format}` });
+      expect(r.diagnostics.map((x) => x.code)).toEqual(['RPN1702']);
+      const d = r.diagnostics[0]!;
+      expect(d!.message).toContain('nests more than 100 levels deep');
+      expect([d!.span?.line, d!.span?.col]).toEqual([line, col]);
+      expect(performance.now() - t).toBeLessThan(2_000);
+    }
+  });
+});
+
+describe('pickles and graph files nested as deep as they like (issue #18)', () => {
+  /** PROTO 2, the opcodes, STOP. */
+  const pickle = (...ops: number[][]): Uint8Array => {
+    const out = [0x80, 2];
+    for (const part of ops) for (const b of part) out.push(b); // (not push(...part): 10⁵ arguments overflow the stack)
+    out.push(0x2e);
+    return Uint8Array.from(out);
+  };
+  const times = (n: number, op: number): number[] => new Array<number>(n).fill(op);
+  const u32 = (n: number) => [n & 255, (n >> 8) & 255, (n >> 16) & 255, n >>> 24];
+  const N = 100_000;
+  const deepLists = () => pickle(times(N, 0x5d), times(N - 1, 0x61)); // EMPTY_LIST ×N, APPEND ×(N−1)
+  const deepMarks = () => pickle(times(N, 0x28), times(N, 0x6c)); // MARK ×N, LIST ×N
+
+  it('100,000 nested EMPTY_LIST/APPEND or MARKs: RPN3513 at the 1,001st level; a 100,000-deep chain through the memo and a cycle: RPN3530', async () => {
+    const { readTinybigGraphPickle } = await import('../../compiler/weights/torch-checkpoint.js');
+    const codeOf = (bytes: Uint8Array): string => {
+      try {
+        readTinybigGraphPickle(bytes, 'g.pkl');
+        return 'read';
+      } catch (e) {
+        return (e as { diagnostics?: { code: string; message: string }[] }).diagnostics?.map((d) => `${d.code} ${d.message}`).join('; ') ?? `${(e as Error).name}: ${(e as Error).message}`;
+      }
+    };
+    expect(codeOf(deepLists())).toMatch(/^RPN3513 pickle refused at 'g\.pkl', byte 101001: containers nested more than 1000 deep/);
+    expect(codeOf(deepMarks())).toMatch(/^RPN3513 pickle refused at 'g\.pkl', byte 1002: more than 1000 MARKs open/);
+    // each new list appended to the previous one fetched from the memo (LONG_BINGET i, EMPTY_LIST, LONG_BINPUT i+1, APPEND),
+    // all gathered by MARK … LIST: list 0 is 100,001 deep, and nothing downstream recurses into it
+    const chain = [0x28, 0x5d, 0x72, ...u32(0)]; // MARK, EMPTY_LIST, LONG_BINPUT 0
+    for (let i = 0; i < N; i++) chain.push(0x6a, ...u32(i), 0x5d, 0x72, ...u32(i + 1), 0x61);
+    chain.push(0x6c); // LIST
+    expect(codeOf(pickle(chain))).toMatch(/^RPN3530 'g\.pkl' is not a tinybig graph: it holds a list of 100001, not a dict/);
+    expect(codeOf(pickle([0x5d, 0x72, ...u32(0), 0x6a, ...u32(0), 0x61]))).toMatch(/^RPN3530 'g\.pkl' is not a tinybig graph: it holds a list of 1, not a dict/); // l = []; l.append(l)
+  });
+
+  it('a graph file nested 5,000 deep (JSON) or 100,000 deep (pickle): RPN2132 at graphFilePath', async () => {
+    const { loadSpec } = await import('../../compiler/compile.js');
+    const dir = fs.mkdtempSync(path.join(tmp, 'graph-'));
+    fs.writeFileSync(path.join(dir, 'package.json'), '{}');
+    fs.writeFileSync(path.join(dir, 'deep.json'), `{"nodes": ${'['.repeat(5000)}${']'.repeat(5000)}, "links": []}`);
+    fs.writeFileSync(path.join(dir, 'deep_links.json'), `{"nodes": [0, 1], "links": [${'['.repeat(5000)}${']'.repeat(5000)}]}`);
+    fs.writeFileSync(path.join(dir, 'deep.pkl'), deepLists());
+    const cases: [string, RegExp][] = [
+      ['deep.json', /"nodes" must be an array of node ids/],
+      ['deep_links.json', /link 0 is not a \[source, target\] pair/],
+      ['deep.pkl', /a pickle rpnc refuses to read \(RPN3513: .*containers nested more than 1000 deep/],
+    ];
+    for (const [file, message] of cases) {
+      const model = path.join(dir, `${file.replace('.', '_')}.ts`);
+      fs.writeFileSync(model, `import { gcn } from 'rpnc';\nexport default gcn({ dims: [4, 3], graphFilePath: './${file}' });\n`);
+      let err: unknown;
+      try {
+        loadSpec(model);
+      } catch (e) {
+        err = e;
+      }
+      const d = (err as { diagnostics?: { code: string; message: string; span?: { line: number; col: number } }[] }).diagnostics?.[0];
+      expect(d?.code, String(err)).toBe('RPN2132');
+      expect(d!.message).toMatch(message);
+      expect([d!.span?.line, d!.span?.col]).toEqual([2, 51]);
+    }
+  });
+});
+
+describe('ONNX files nested as deep as they like (issue #18)', () => {
+  /** A ModelProto whose graph holds an If-like node whose attribute holds a graph … `levels` times. */
+  function nestedOnnx(levels: number): Uint8Array {
+    const varint = (n: number): Buffer => {
+      const out: number[] = [];
+      while (n > 127) {
+        out.push((n & 127) | 128);
+        n = Math.floor(n / 128);
+      }
+      out.push(n);
+      return Buffer.from(out);
+    };
+    const field = (no: number, bytes: Buffer): Buffer => Buffer.concat([varint((no << 3) | 2), varint(bytes.length), bytes]);
+    let g = field(2, Buffer.from('g')); // GraphProto.name
+    for (let i = 0; i < levels; i++) {
+      const attr = Buffer.concat([field(1, Buffer.from('then_branch')), Buffer.from([0xa0, 0x01, 5]), field(6, g)]); // name, type = GRAPH, g
+      g = Buffer.concat([field(1, Buffer.concat([field(4, Buffer.from('If')), field(5, attr)])), field(2, Buffer.from('g'))]);
+    }
+    return new Uint8Array(Buffer.concat([Buffer.from([0x08, 7]), field(7, g), field(8, Buffer.from([0x10, 13]))]));
+  }
+
+  it('5,000 subgraphs inside subgraphs: refused from the wire bytes (protobufjs recursed into a stack overflow); 32 levels decode', async () => {
+    const { inspectOnnx } = await import('../../compiler/inspect.js');
+    const { decodeModelProto } = await import('../../compiler/onnx/nesting.js');
+    const { compileSpec, seededWeights } = await import('../../compiler/compile.js');
+    const { buildModelSpec } = await import('../../compiler/spec/build.js');
+    const { perceptronLayer } = await import('../../compiler/dsl/index.js');
+    expect(() => inspectOnnx(nestedOnnx(5000))).toThrow(/RPN340[12]: .*nest(ed)? more than 100 deep/);
+    // each level is graph → node → attribute (3 messages): 32 levels are 98 deep with the model, 33 are 101
+    expect(() => decodeModelProto(nestedOnnx(33))).toThrow(/nest more than 100 deep/);
+    expect(decodeModelProto(nestedOnnx(32)).graph?.node?.length).toBe(1);
+    expect(inspectOnnx(nestedOnnx(32)).nodeCount).toBe(1);
+    const spec = buildModelSpec(perceptronLayer({ m: 2, n: 2 }));
+    expect(decodeModelProto(compileSpec(spec, seededWeights(spec, 0)).onnx).graph?.node?.length).toBeGreaterThan(0);
+  });
+});
+
 describe('rpnc.source_sha256 covers the whole source closure (issue #18)', () => {
   it('changes when a relative import changes; equals the entry text hash for a single file', async () => {
     const { compileFile } = await import('../../compiler/compile.js');

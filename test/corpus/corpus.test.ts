@@ -129,8 +129,13 @@ const SPAWNED_FILES = [
 ];
 const spawned = new Map<string, Run>();
 
+/** models/limit_graph_nodes.ts reads a graph file of 1,000,001 nodes (7 MB): written here, not checked in. */
+const bigGraph = path.join(corpus, 'models/graphs/nodes_1000001.json');
+
 beforeAll(async () => {
   if (!fs.existsSync(cli)) throw new Error('dist/cli/main.js is missing: run `npm run build` first');
+  fs.mkdirSync(path.dirname(bigGraph), { recursive: true });
+  fs.writeFileSync(bigGraph, `{"nodes": [${Array.from({ length: 1_000_001 }, (_, i) => i).join(',')}], "links": [[0, 1]]}`);
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rpnc-corpus-'));
   canaries = fs.mkdtempSync(path.join(os.tmpdir(), 'rpnc-canary-'));
   const jobs: (() => Promise<void>)[] = [];
@@ -146,6 +151,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(() => {
+  fs.rmSync(path.dirname(bigGraph), { recursive: true, force: true });
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.rmSync(canaries, { recursive: true, force: true });
 });

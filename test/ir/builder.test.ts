@@ -148,4 +148,24 @@ describe('Graph helpers', () => {
     g.removeNode(c.producer!);
     expect(() => verify(g)).not.toThrow();
   });
+
+  test('topologicalSort of a 100,000-operation chain listed backwards: producers first, no stack overflow (#18)', () => {
+    const b = new GraphBuilder();
+    let v = b.input('x', [2]);
+    for (let i = 0; i < 100_000; i++) v = i % 2 ? b.neg(v) : b.relu(v);
+    b.output(v, 'y');
+    const g = b.graph;
+    const forward = [...g.nodes];
+    g.nodes.reverse();
+    g.topologicalSort();
+    expect(g.nodes.length).toBe(100_000);
+    expect(g.nodes.every((n, i) => n === forward[i])).toBe(true);
+    // a cycle is still an internal error
+    const c = new GraphBuilder();
+    const x = c.input('x', [2]);
+    const r = c.relu(x);
+    const n = c.neg(r);
+    r.producer!.inputs[0] = n;
+    expect(() => c.graph.topologicalSort()).toThrow(/RPN4001: cycle through node/);
+  });
 });

@@ -712,7 +712,7 @@ function buildTopological(ctx: Ctx, v: Component, m: number, headPrefix: string,
     topology = resolveTopology(v, topologyHelpers(ctx));
   } catch (e) {
     if (!(e instanceof TopologyError)) throw e;
-    const code = e.option === 'graphFilePath' ? 'RPN2132' : e.option === 'chainLength' ? 'RPN2130' : e.message.includes('beyond rpnc') ? 'RPN2301' : e.option === 'c' ? 'RPN2109' : 'RPN2131';
+    const code = e.option === 'graphFilePath' ? 'RPN2132' : e.message.includes('beyond rpnc') ? 'RPN2301' : e.option === 'chainLength' ? 'RPN2130' : e.option === 'c' ? 'RPN2109' : 'RPN2131';
     return void ctx.error(code, e.message, v, e.option && e.option in o ? e.option : undefined, e.hint);
   }
   const N = topology.size;
@@ -952,7 +952,9 @@ function buildFusion(ctx: Ctx, v: Component, inputDims: number[], paramKey: stri
       ropts.p = o.p;
       ropts.q = o.q ?? o.p;
     }
-    reconciliation = buildReconciliation(ctx, { kind: 'reconciliation', type: FUSION_RECON[v.type], options: ropts }, n, sum, `${prefix}parameter_fabrication.`);
+    // errors about p, q, r point at the fusion's own options (the fusion's q is the reconciliation's q)
+    copyPropSpans(o, ropts);
+    reconciliation = buildReconciliation(ctx, derived(v, { kind: 'reconciliation', type: FUSION_RECON[v.type], options: ropts }), n, sum, `${prefix}parameter_fabrication.`);
     if (!reconciliation) return undefined;
     reconciliation.source = v;
     l = reconciliation.l;
@@ -993,6 +995,11 @@ function processList(ctx: Ctx, slot: unknown, prefix: string, width: number, mat
     if ((c.type === 'Softmax' || c.type === 'LogSoftmax') && o.dim !== -1 && o.dim !== 1 && !(matrixAxes && (o.dim === 0 || o.dim === -2))) {
       return void ctx.error('RPN2109', `${c.type} over dim ${o.dim}: rows are (batch, features), so only dim -1 or 1 makes sense`, c, 'dim', 'use dim: -1');
     }
+    // torch's own checks (tinybig builds these modules from the options): Dropout raises at construction, CELU at the first forward
+    if (c.type === 'Dropout' && !((o.p as number) >= 0 && (o.p as number) <= 1)) {
+      return void ctx.error('RPN2109', `dropout p = ${o.p}: torch.nn.Dropout raises ValueError (dropout probability has to be between 0 and 1)`, c, 'p', 'use p in [0, 1]');
+    }
+    if (c.type === 'CELU' && o.alpha === 0) return void ctx.error('RPN2109', 'celu alpha = 0: torch raises at the first forward (ZeroDivisionError: alpha cannot be 0 for CELU)', c, 'alpha', 'use a non-zero alpha (default 1)');
     // A single (non-list) module is registered in tinybig; a list item is not. Keys follow the oracle's convention either way.
     const itemPrefix = Array.isArray(slot) ? `${prefix}.${i}.` : `${prefix}.`;
     out.push({ type: c.type, options: o, prefix: itemPrefix, width, source: c });

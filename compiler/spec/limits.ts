@@ -11,6 +11,7 @@
  *   MAX_BRANCHES     1,024 heads per layer (`width`) and channels per head (`channelNum`): each is its
  *                    own branch of the graph.
  *   MAX_PATCH_CELLS  1,000,000 cells in one grid patch (the patch offsets are enumerated).
+ *   MAX_CHAIN_LENGTH 10,000 steps of a chain (topology.ts: the lowering builds A, L × L, dense).
  *   MAX_LAYERS       1,024 layers in a model; MAX_MODEL_BRANCHES 16,384 heads × channels in all its
  *                    layers together; MAX_IR_NODES 500,000 operations in the lowered graph (RPN2302).
  *
@@ -23,6 +24,7 @@
 import type { Component } from '../dsl/component.js';
 import { DiagnosticError, diag } from '../diagnostics.js';
 import { expansionD } from './sizes.js';
+import { MAX_CHAIN_LENGTH, chainTooLong } from './topology.js';
 import { parameterManifest } from './params.js';
 import type { HeadSpec, ModelSpec } from './types.js';
 
@@ -122,6 +124,9 @@ export function componentTooLarge(c: Component, limits: SizeLimits): TooLarge | 
       return { message: `${key} = ${formatCount(v)} ${what}: each is its own branch of the compiled graph, and rpnc accepts at most ${MAX_BRANCHES}`, option: key, hint: `use ${key} ≤ ${MAX_BRANCHES}` };
     }
   }
+  const L = num(o.chainLength);
+  const long = L === undefined ? undefined : chainTooLong(L);
+  if (long) return { message: long, option: 'chainLength', hint: `use chainLength ≤ ${MAX_CHAIN_LENGTH}` };
   for (const key of ['m', 'n']) {
     const v = num(o[key]);
     const bad = v === undefined ? undefined : tensorTooLarge(`the width ${key}`, v, limits, `use a smaller ${key}`, key);

@@ -67,8 +67,21 @@ export function graphLinks(nodes: readonly NodeId[], links: readonly (readonly N
   return { pairs, dropped };
 }
 
+/**
+ * Steps of a chain rpnc compiles: the lowering builds the chain's step matrix A (L × L) dense and enumerates its
+ * diagonals, and a chain row holds L·m values. (A chain of 10,000 steps compiles in seconds; 10⁶ would need 10¹²
+ * floats, 10⁹ exhausts the memory listing its links.)
+ */
+export const MAX_CHAIN_LENGTH = 10_000;
+/** The refusal of a chain longer than MAX_CHAIN_LENGTH (RPN2301). */
+export function chainTooLong(L: number): string | undefined {
+  return L > MAX_CHAIN_LENGTH ? `a chain of ${L > 1e7 ? L.toExponential(2) : L.toLocaleString('en-US')} steps is beyond rpnc's limit of ${MAX_CHAIN_LENGTH.toLocaleString('en-US')} (its step matrix A is built L × L)` : undefined;
+}
+
 /** Chain links t → t+1 (and t+1 → t when bi-directional), §2.2. */
 export function chainLinks(L: number, biDirectional: boolean): [number, number][] {
+  const long = chainTooLong(L);
+  if (long) throw new TopologyError(long, 'chainLength', `use a chain of at most ${MAX_CHAIN_LENGTH} steps`);
   if (L < 2) throw new TopologyError(`a chain of length ${L} has no links: tinybig's to_matrix crashes on it (IndexError: too many indices for array)`, 'chainLength', 'use a chain length of at least 2');
   const pairs: [number, number][] = [];
   for (let t = 0; t + 1 < L; t++) {
@@ -209,6 +222,20 @@ export function topologyMatrix(t: TopologySpec): SparseMatrix {
 /** A is a pure function of its (immutable) TopologySpec: computed once per spec; callers never modify it. */
 const computed = new WeakMap<TopologySpec, SparseMatrix>();
 
+/** tinybig's matrix_power (koala/linear_algebra/matrix.py): M^h by squaring (h even: (M^{h/2})²; odd: M·M^{h−1}), ~2·log₂h products. */
+function matrixPower(m: SparseMatrix, h: number): SparseMatrix {
+  if (h === 0) return identity(m.size);
+  if (h === 1) return m;
+  if (h % 2 === 0) {
+    const half = matrixPower(m, h / 2);
+    return multiply(half, half);
+  }
+  return multiply(m, matrixPower(m, h - 1));
+}
+
+/** Hops of an accumulative multi-hop interdependence: Σ_{k=1..h} M^k takes h matrix products (in tinybig too). */
+export const MAX_ACCUMULATIVE_HOPS = 10_000;
+
 function buildMatrix(t: TopologySpec): SparseMatrix {
   const n = t.size;
   const adj = empty(n);
@@ -221,14 +248,14 @@ function buildMatrix(t: TopologySpec): SparseMatrix {
       return base;
     case 'multihop': {
       if (t.h === 0 && !t.accumulative) return identity(n); // matrix_power(M, 0) = I; accumulative_matrix_power(M, 0) = M (its loop starts at k = 2)
+      if (!t.accumulative) return matrixPower(base, t.h);
       let power = base;
       const sum = empty(n);
       addInto(sum, base);
       for (let k = 2; k <= t.h; k++) {
         power = multiply(power, base);
-        if (t.accumulative) addInto(sum, power);
+        addInto(sum, power);
       }
-      if (!t.accumulative) return power;
       return biChain ? normalize(sum, 'column') : sum;
     }
     case 'inverse': {

@@ -7,7 +7,7 @@ import { type Component, isComponent } from '../dsl/component.js';
 import { DiagnosticError, type Diagnostic, type SourceSpan, diag } from '../diagnostics.js';
 import { copyPropSpans, getSpan, optionSpan, setSpan } from '../spans.js';
 import { reconciliationHasParameters, reconciliationSizes } from './sizes.js';
-import { type SizeLimits, type TooLarge, componentTooLarge, expansionWidth, modelBranchesTooLarge, sizeLimits, specTooLarge, tensorTooLarge } from './limits.js';
+import { type SizeLimits, type TooLarge, componentTooLarge, expansionWidth, formatCount, modelBranchesTooLarge, sizeLimits, specTooLarge, tensorTooLarge } from './limits.js';
 import { GRID_HEAD_TYPES, type GridBuildHelpers, GeometryError, buildGridHead, cnnLayerOptions, gridGeometry, gridWidths } from './grid.js';
 import { DATA_INTERDEPENDENCES, type DataBuildHelpers, buildDataInterdependence, rowCoupled } from './data-interdependence.js';
 import { fcf } from './sizes.js';
@@ -612,6 +612,9 @@ function withBatch(ctx: Ctx, spec: ModelSpec): ModelSpec | undefined {
       if (h.batch === undefined) continue;
       // what fixes the batch: an instance interdependence, or a compression with a b×b constant (linear_compression's pre_C)
       const ii = (h.attributeInterdependence?.b !== undefined && (h.attributeInterdependence.axis === 'instance' || h.attributeInterdependence.data) ? h.attributeInterdependence : h.instanceInterdependence) ?? { type: h.expansion.type, source: h.expansion.source };
+      // the b × b' matrix that mixes the rows exists at every run (a constant, or computed from the batch)
+      const bPrime = h.rowsOut ?? h.batch;
+      if (ctx.tooLarge(tensorTooLarge(`${where(j)}: ${ii.type} mixes a batch of b = ${formatCount(h.batch)} rows with a b × b' = ${formatCount(h.batch)} × ${formatCount(bPrime)} matrix`, h.batch * bPrime, ctx.limits, 'use a smaller batch b', 'b'), ii.source)) return undefined;
       if (rows === undefined) {
         rows = input = h.batch;
         fixedBy = `${where(j)}'s ${ii.type} (b = ${h.batch})`;

@@ -15,6 +15,12 @@ import { toModelSource } from './describe.js';
 import type { MutantCase } from './mutate.js';
 import { Mismatch, caseHash, checkSpec, describeError, writeCase } from './property.js';
 
+/**
+ * rpnc's size limits, lowered from 1e9 to 1e7 float32 values (40 MB) for the fuzzer: a mutant at the default limit (n = 1e9
+ * on m = 1: a 4 GB W) is valid but would compile and run for minutes in this process; at 1e7 it is a refusal (RPN2301).
+ */
+export const FUZZ_MAX_PARAMS = 10_000_000;
+
 export type Outcome = { refused: string[] } | { accepted: true };
 
 /** A refusal as rpnc must give it, or a Mismatch saying what is wrong with it. */
@@ -36,7 +42,7 @@ export function refusal(e: unknown, file: string, phase: string): Outcome {
 export async function checkMutantFile(file: string, c: { rows: number; seed: number; inputSeed: number }): Promise<Outcome> {
   let loaded: ReturnType<typeof loadSpec>;
   try {
-    loaded = loadSpec(file);
+    loaded = loadSpec(file, { maxParams: FUZZ_MAX_PARAMS });
   } catch (e) {
     return refusal(e, file, 'the front end / validation');
   }

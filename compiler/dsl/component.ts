@@ -58,9 +58,9 @@ export const is = {
   bool: ((v) => (typeof v === 'boolean' ? undefined : 'a boolean')) as Check,
   string: ((v) => (typeof v === 'string' ? undefined : 'a string')) as Check,
   oneOf: (...values: string[]): Check => (v) => (typeof v === 'string' && values.includes(v) ? undefined : `one of ${values.map((x) => `'${x}'`).join(', ')}`),
-  pair: ((v) => (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && Number.isFinite(x)) ? undefined : 'a pair of numbers [lo, hi]')) as Check,
+  pair: ((v) => (Array.isArray(v) && v.length === 2 && v.every(finite32) ? undefined : 'a pair of numbers [lo, hi] (finite, within float32 range)')) as Check,
   /** An increasing pair [lo, hi], lo < hi: a B-spline grid over an inverted or empty range has no knots in order (tinybig builds all-zero or NaN features). */
-  range: ((v) => (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && Number.isFinite(x)) && v[0] < v[1] ? undefined : 'an increasing pair [lo, hi] with lo < hi')) as Check,
+  range: ((v) => (Array.isArray(v) && v.length === 2 && v.every(finite32) && v[0] < v[1] ? undefined : 'an increasing pair [lo, hi] with lo < hi')) as Check,
   /** A finite number other than 0 (a divisor: a period or a scale). */
   nonZero: ((v) => (finite32(v) && v !== 0 ? undefined : 'a finite non-zero number (it divides)')) as Check,
   component: (...kinds: ComponentKind[]): Check => (v) => (isComponent(v) && kinds.includes(v.kind) ? undefined : `a ${kinds.join(' or ')} component`),

@@ -1069,6 +1069,10 @@ function gridHelpers(ctx: Ctx): GridBuildHelpers {
 }
 
 function gridModelLayers(ctx: Ctx, v: Component): Component[] | undefined {
+  const channels = (v.options as Opts).channelNums as number[];
+  if (channels.length < 2) {
+    return void ctx.error('RPN2109', `${v.type} with channelNums = [${channels.join(', ')}] has no convolution layer (one per consecutive pair of channel numbers): tinybig asserts len(layers) >= 1`, v, 'channelNums', 'give the input and output channels, e.g. channelNums: [1, 4]');
+  }
   try {
     const o = v.type === 'resnet' ? { ...(v.options as Opts), withResidual: true } : (v.options as Opts);
     return cnnLayerOptions(o).map(({ type, options }) => derived(v, { kind: 'layer', type, options }));

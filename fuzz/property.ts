@@ -62,7 +62,8 @@ export function sensitivity(spec: ModelSpec, weights: WeightSource, x: Float32Ar
  */
 export function normAmplification(spec: ModelSpec): number {
   const eps = allProcessSpecs(spec).filter((p) => p.type === 'LayerNorm' || p.type === 'BatchNorm1d').map((p) => (p.options.eps as number | undefined) ?? 1e-5);
-  return Math.max(1, ...eps.map((e) => 1 / Math.sqrt(e)));
+  // eps ≤ 0 (a mutant's): float32 rounds a tiny eps to 0, and nothing bounds 1/√var; count it as 1e-12
+  return Math.max(1, ...eps.map((e) => 1 / Math.sqrt(Math.max(e, 1e-12))));
 }
 
 /** First element outside tolerance, or undefined. `sens`: see `sensitivity` (counted 16×). */

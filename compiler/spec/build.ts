@@ -1002,7 +1002,11 @@ function processList(ctx: Ctx, slot: unknown, prefix: string, width: number, mat
     if (c.type === 'Dropout' && !((o.p as number) >= 0 && (o.p as number) <= 1)) {
       return void ctx.error('RPN2109', `dropout p = ${o.p}: torch.nn.Dropout raises ValueError (dropout probability has to be between 0 and 1)`, c, 'p', 'use p in [0, 1]');
     }
-    if (c.type === 'CELU' && o.alpha === 0) return void ctx.error('RPN2109', 'celu alpha = 0: torch raises at the first forward (ZeroDivisionError: alpha cannot be 0 for CELU)', c, 'alpha', 'use a non-zero alpha (default 1)');
+    if (c.type === 'CELU' && Math.fround(o.alpha as number) === 0) {
+      // alpha = 1e-300 passes torch's check but is 0 in its float32 kernel (NaN outputs, the reference's float64 gives numbers)
+      const why = o.alpha === 0 ? 'torch raises at the first forward (ZeroDivisionError: alpha cannot be 0 for CELU)' : "it is 0 in float32, where tinybig's CELU divides by it (NaN outputs)";
+      return void ctx.error('RPN2109', `celu alpha = ${o.alpha}: ${why}`, c, 'alpha', 'use a non-zero alpha (default 1)');
+    }
     // A single (non-list) module is registered in tinybig; a list item is not. Keys follow the oracle's convention either way.
     const itemPrefix = Array.isArray(slot) ? `${prefix}.${i}.` : `${prefix}.`;
     out.push({ type: c.type, options: o, prefix: itemPrefix, width, source: c });

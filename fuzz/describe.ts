@@ -9,7 +9,11 @@ export interface Call {
   fn: string;
   opts?: { [key: string]: Value };
 }
-export type Value = number | string | boolean | Call | Value[];
+/** `{ src }`: a value written as raw source text (`-0`, `1e309`, `NaN`), for the mutation mode. */
+export interface Raw {
+  src: string;
+}
+export type Value = number | string | boolean | Call | Raw | Value[];
 
 export interface FuzzCase {
   /** The default export of the model file. */
@@ -33,6 +37,10 @@ export function isCall(v: Value): v is Call {
   return typeof v === 'object' && !Array.isArray(v) && typeof (v as Call).fn === 'string';
 }
 
+export function isRaw(v: Value): v is Raw {
+  return typeof v === 'object' && !Array.isArray(v) && typeof (v as Raw).src === 'string';
+}
+
 function factories(v: Value, out: Set<string>): Set<string> {
   if (Array.isArray(v)) v.forEach((x) => factories(x, out));
   else if (isCall(v)) {
@@ -48,6 +56,7 @@ function printValue(v: Value, indent: string): string {
   if (typeof v === 'number') return Object.is(v, -0) ? '0' : String(v);
   if (typeof v === 'string') return JSON.stringify(v).replace(/^"|"$/g, "'");
   if (typeof v === 'boolean') return String(v);
+  if (isRaw(v)) return v.src;
   if (Array.isArray(v)) {
     const flat = `[${v.map((x) => printValue(x, indent)).join(', ')}]`;
     if (flat.length <= 100 && !flat.includes('\n')) return flat;

@@ -24,7 +24,7 @@ const SIMPLEST: Record<string, string> = {
 /** Options never dropped: required ones, and those the generator sets to keep the numerics tame (eps of norms, pole-avoiding pre-processing). */
 const KEEP = new Set(['m', 'n', 'heads', 'layers', 'dataTransformation', 'compositionFunctions', 'normalizedShape', 'numFeatures', 'eps', 'preprocessFunctions', 'h', 'w', 'inChannel', 'outChannel', 'dims', 'channelNums', 'fcDims', 'A']);
 
-type Path = (string | number)[];
+export type Path = (string | number)[];
 
 function* variants(v: Value, path: Path): Generator<[Path, Value | undefined]> {
   if (Array.isArray(v)) {
@@ -47,7 +47,7 @@ function* variants(v: Value, path: Path): Generator<[Path, Value | undefined]> {
   }
 }
 
-function setAt(root: Value, path: Path, value: Value | undefined): Value {
+export function setAt(root: Value, path: Path, value: Value | undefined): Value {
   if (!path.length) return value as Value;
   const [head, ...rest] = path;
   if (Array.isArray(root)) return root.map((x, i) => (i === head ? setAt(x, rest, value) : x));

@@ -41,20 +41,28 @@ export class DslError extends Error {
 
 type Check = (v: unknown) => string | undefined; // returns the expected type's description when wrong
 
+/** The largest finite float32. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+const finite32 = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= FLOAT32_MAX;
+
+const unsafe = (v: unknown): string => (Number.isInteger(v) && !Number.isSafeInteger(v) ? ' of at most 2^53 − 1 (a double is no longer exact beyond)' : '');
+
 /** Option checks for `make` schemas (each returns the expected type's description when a value is wrong). */
 export const is = {
-  int: ((v) => (Number.isInteger(v) ? undefined : 'an integer')) as Check,
-  posInt: ((v) => (Number.isInteger(v) && (v as number) > 0 ? undefined : 'a positive integer')) as Check,
-  nonNegInt: ((v) => (Number.isInteger(v) && (v as number) >= 0 ? undefined : 'a non-negative integer')) as Check,
-  number: ((v) => (typeof v === 'number' && Number.isFinite(v) ? undefined : 'a finite number')) as Check,
+  // integers are safe integers (|v| ≤ 2^53 − 1): beyond, a double is no longer an exact count
+  int: ((v) => (Number.isSafeInteger(v) ? undefined : `an integer${unsafe(v)}`)) as Check,
+  posInt: ((v) => (Number.isSafeInteger(v) && (v as number) > 0 ? undefined : `a positive integer${unsafe(v)}`)) as Check,
+  nonNegInt: ((v) => (Number.isSafeInteger(v) && (v as number) >= 0 ? undefined : `a non-negative integer${unsafe(v)}`)) as Check,
+  /** A finite number within float32 range: it ends up a float32 constant of the graph (tinybig's float32 torch turns 1e308 into inf too). */
+  number: ((v) => (finite32(v) ? undefined : 'a finite number within float32 range (|x| ≤ 3.4e38)')) as Check,
   bool: ((v) => (typeof v === 'boolean' ? undefined : 'a boolean')) as Check,
   string: ((v) => (typeof v === 'string' ? undefined : 'a string')) as Check,
   oneOf: (...values: string[]): Check => (v) => (typeof v === 'string' && values.includes(v) ? undefined : `one of ${values.map((x) => `'${x}'`).join(', ')}`),
-  pair: ((v) => (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && Number.isFinite(x)) ? undefined : 'a pair of numbers [lo, hi]')) as Check,
+  pair: ((v) => (Array.isArray(v) && v.length === 2 && v.every(finite32) ? undefined : 'a pair of numbers [lo, hi] (finite, within float32 range)')) as Check,
   /** An increasing pair [lo, hi], lo < hi: a B-spline grid over an inverted or empty range has no knots in order (tinybig builds all-zero or NaN features). */
-  range: ((v) => (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && Number.isFinite(x)) && v[0] < v[1] ? undefined : 'an increasing pair [lo, hi] with lo < hi')) as Check,
+  range: ((v) => (Array.isArray(v) && v.length === 2 && v.every(finite32) && v[0] < v[1] ? undefined : 'an increasing pair [lo, hi] with lo < hi')) as Check,
   /** A finite number other than 0 (a divisor: a period or a scale). */
-  nonZero: ((v) => (typeof v === 'number' && Number.isFinite(v) && v !== 0 ? undefined : 'a finite non-zero number (it divides)')) as Check,
+  nonZero: ((v) => (finite32(v) && v !== 0 ? undefined : 'a finite non-zero number (it divides)')) as Check,
   component: (...kinds: ComponentKind[]): Check => (v) => (isComponent(v) && kinds.includes(v.kind) ? undefined : `a ${kinds.join(' or ')} component`),
   componentList: (...kinds: ComponentKind[]): Check => (v) => {
     const ok = (x: unknown) => isComponent(x) && kinds.includes(x.kind);

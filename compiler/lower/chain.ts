@@ -76,7 +76,8 @@ export function lowerStepMix(b: GraphBuilder, v: Value, ii: InterdependenceSpec,
       if (valid.every((c) => c === valid[0])) return valid[0] === 1 ? shifted : b.mul(shifted, valid[0]);
       return b.mul(shifted, b.constant(float32s(Array.from(coef), [L, 1]), `${name}.diag${k}`));
     });
-    y = terms.reduce((acc, t) => b.add(acc, t));
+    // no diagonal: A = 0 (a nilpotent power, e.g. h ≥ L hops on a chain without self loops); A·V = 0·V (NaN stays NaN)
+    y = terms.length ? terms.reduce((acc, t) => b.add(acc, t)) : b.mul(v3, 0);
   }
   return b.reshape(y, [-1, width]);
 }

@@ -406,7 +406,7 @@ function combinatorialNormal(b: GraphBuilder, x: Value, e: ExpansionSpec): Value
   // value = −½(r·ln 2π + Σ_{i∈c} x_i²) = x² · S + c with S[i, col] = −½ for i ∈ subset(col)
   const m = e.m;
   const subsets: number[][] = [];
-  for (let r = 1; r <= (e.options.d as number); r++) pushAll(subsets, combinations(m, r));
+  for (let r = 1; r <= Math.min(e.options.d as number, m); r++) pushAll(subsets, combinations(m, r)); // none beyond r = m (sizes.ts stops there too)
   const D = subsets.length;
   const S = new Array<number>(m * D).fill(0);
   subsets.forEach((c, col) => c.forEach((i) => (S[i * D + col] = -0.5)));

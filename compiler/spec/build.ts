@@ -7,7 +7,7 @@ import { type Component, isComponent } from '../dsl/component.js';
 import { DiagnosticError, type Diagnostic, type SourceSpan, diag } from '../diagnostics.js';
 import { copyPropSpans, getSpan, optionSpan, setSpan } from '../spans.js';
 import { reconciliationHasParameters, reconciliationSizes } from './sizes.js';
-import { type SizeLimits, type TooLarge, componentTooLarge, expansionWidth, modelBranchesTooLarge, sizeLimits, specTooLarge, tensorTooLarge } from './limits.js';
+import { type SizeLimits, type TooLarge, componentTooLarge, expansionWidth, formatCount, modelBranchesTooLarge, sizeLimits, specTooLarge, tensorTooLarge } from './limits.js';
 import { GRID_HEAD_TYPES, type GridBuildHelpers, GeometryError, buildGridHead, cnnLayerOptions, gridGeometry, gridWidths } from './grid.js';
 import { DATA_INTERDEPENDENCES, type DataBuildHelpers, buildDataInterdependence, rowCoupled } from './data-interdependence.js';
 import { fcf } from './sizes.js';
@@ -612,6 +612,9 @@ function withBatch(ctx: Ctx, spec: ModelSpec): ModelSpec | undefined {
       if (h.batch === undefined) continue;
       // what fixes the batch: an instance interdependence, or a compression with a b×b constant (linear_compression's pre_C)
       const ii = (h.attributeInterdependence?.b !== undefined && (h.attributeInterdependence.axis === 'instance' || h.attributeInterdependence.data) ? h.attributeInterdependence : h.instanceInterdependence) ?? { type: h.expansion.type, source: h.expansion.source };
+      // the b × b' matrix that mixes the rows exists at every run (a constant, or computed from the batch)
+      const bPrime = h.rowsOut ?? h.batch;
+      if (ctx.tooLarge(tensorTooLarge(`${where(j)}: ${ii.type} mixes a batch of b = ${formatCount(h.batch)} rows with a b × b' = ${formatCount(h.batch)} × ${formatCount(bPrime)} matrix`, h.batch * bPrime, ctx.limits, 'use a smaller batch b', 'b'), ii.source)) return undefined;
       if (rows === undefined) {
         rows = input = h.batch;
         fixedBy = `${where(j)}'s ${ii.type} (b = ${h.batch})`;
@@ -971,7 +974,9 @@ function buildFusion(ctx: Ctx, v: Component, inputDims: number[], paramKey: stri
       ropts.p = o.p;
       ropts.q = o.q ?? o.p;
     }
-    reconciliation = buildReconciliation(ctx, { kind: 'reconciliation', type: FUSION_RECON[v.type], options: ropts }, n, sum, `${prefix}parameter_fabrication.`);
+    // errors about p, q, r point at the fusion's own options (the fusion's q is the reconciliation's q)
+    copyPropSpans(o, ropts);
+    reconciliation = buildReconciliation(ctx, derived(v, { kind: 'reconciliation', type: FUSION_RECON[v.type], options: ropts }), n, sum, `${prefix}parameter_fabrication.`);
     if (!reconciliation) return undefined;
     reconciliation.source = v;
     l = reconciliation.l;
@@ -1011,6 +1016,15 @@ function processList(ctx: Ctx, slot: unknown, prefix: string, width: number, mat
     }
     if ((c.type === 'Softmax' || c.type === 'LogSoftmax') && o.dim !== -1 && o.dim !== 1 && !(matrixAxes && (o.dim === 0 || o.dim === -2))) {
       return void ctx.error('RPN2109', `${c.type} over dim ${o.dim}: rows are (batch, features), so only dim -1 or 1 makes sense`, c, 'dim', 'use dim: -1');
+    }
+    // torch's own checks (tinybig builds these modules from the options): Dropout raises at construction, CELU at the first forward
+    if (c.type === 'Dropout' && !((o.p as number) >= 0 && (o.p as number) <= 1)) {
+      return void ctx.error('RPN2109', `dropout p = ${o.p}: torch.nn.Dropout raises ValueError (dropout probability has to be between 0 and 1)`, c, 'p', 'use p in [0, 1]');
+    }
+    if (c.type === 'CELU' && Math.fround(o.alpha as number) === 0) {
+      // alpha = 1e-300 passes torch's check but is 0 in its float32 kernel (NaN outputs, the reference's float64 gives numbers)
+      const why = o.alpha === 0 ? 'torch raises at the first forward (ZeroDivisionError: alpha cannot be 0 for CELU)' : "it is 0 in float32, where tinybig's CELU divides by it (NaN outputs)";
+      return void ctx.error('RPN2109', `celu alpha = ${o.alpha}: ${why}`, c, 'alpha', 'use a non-zero alpha (default 1)');
     }
     // A single (non-list) module is registered in tinybig; a list item is not. Keys follow the oracle's convention either way.
     const itemPrefix = Array.isArray(slot) ? `${prefix}.${i}.` : `${prefix}.`;
@@ -1078,6 +1092,10 @@ function gridHelpers(ctx: Ctx): GridBuildHelpers {
 }
 
 function gridModelLayers(ctx: Ctx, v: Component): Component[] | undefined {
+  const channels = (v.options as Opts).channelNums as number[];
+  if (channels.length < 2) {
+    return void ctx.error('RPN2109', `${v.type} with channelNums = [${channels.join(', ')}] has no convolution layer (one per consecutive pair of channel numbers): tinybig asserts len(layers) >= 1`, v, 'channelNums', 'give the input and output channels, e.g. channelNums: [1, 4]');
+  }
   try {
     const o = v.type === 'resnet' ? { ...(v.options as Opts), withResidual: true } : (v.options as Opts);
     return cnnLayerOptions(o).map(({ type, options }) => derived(v, { kind: 'layer', type, options }));

@@ -6,7 +6,7 @@
  */
 import type { Component } from '../dsl/component.js';
 import { copyPropSpans } from '../spans.js';
-import { TopologyError, chainLinks, graphLinks, type NodeId } from './topology.js';
+import { MAX_ACCUMULATIVE_HOPS, TopologyError, chainLinks, graphLinks, type NodeId } from './topology.js';
 import { MAX_CHAIN_LENGTH, formatCount, graphCountsTooLarge } from './limits.js';
 import type { TopologySpec } from './types.js';
 
@@ -117,6 +117,7 @@ export function resolveTopology(v: Component, h: Helpers): TopologySpec {
   if (variant === 'inverse' || variant === 'exponential' || variant === 'pagerank') {
     if (size > MAX_DENSE_TOPOLOGY) throw new TopologyError(`${v.type} on ${size} nodes needs a dense ${size}×${size} inverse or exponential, beyond rpnc's limit of ${MAX_DENSE_TOPOLOGY} nodes`, undefined, 'use the plain or multihop variant for large graphs', 'RPN2301');
   }
+  if (variant === 'multihop' && t.accumulative && t.h > MAX_ACCUMULATIVE_HOPS) throw new TopologyError(`an accumulative multi-hop sum of h = ${t.h > 1e7 ? t.h.toExponential(2) : t.h} hops takes h matrix products (in tinybig too), beyond rpnc's limit of ${MAX_ACCUMULATIVE_HOPS.toLocaleString('en-US')}`, 'h', `use h ≤ ${MAX_ACCUMULATIVE_HOPS}, or accumulative: false (M^h by squaring)`, 'RPN2301');
   if (variant === 'pagerank' && !(t.c > 0 && t.c <= 1)) throw new TopologyError(`c = ${t.c}: PageRank's restart probability must be in (0, 1] (I − (1−c)·A is singular or negative otherwise)`, 'c', 'use c: 0.15');
   return t;
 }

@@ -210,6 +210,20 @@ export function topologyMatrix(t: TopologySpec): SparseMatrix {
 /** A is a pure function of its (immutable) TopologySpec: computed once per spec; callers never modify it. */
 const computed = new WeakMap<TopologySpec, SparseMatrix>();
 
+/** tinybig's matrix_power (koala/linear_algebra/matrix.py): M^h by squaring (h even: (M^{h/2})²; odd: M·M^{h−1}), ~2·log₂h products. */
+function matrixPower(m: SparseMatrix, h: number): SparseMatrix {
+  if (h === 0) return identity(m.size);
+  if (h === 1) return m;
+  if (h % 2 === 0) {
+    const half = matrixPower(m, h / 2);
+    return multiply(half, half);
+  }
+  return multiply(m, matrixPower(m, h - 1));
+}
+
+/** Hops of an accumulative multi-hop interdependence: Σ_{k=1..h} M^k takes h matrix products (in tinybig too). */
+export const MAX_ACCUMULATIVE_HOPS = 10_000;
+
 function buildMatrix(t: TopologySpec): SparseMatrix {
   const n = t.size;
   const adj = empty(n);
@@ -222,14 +236,14 @@ function buildMatrix(t: TopologySpec): SparseMatrix {
       return base;
     case 'multihop': {
       if (t.h === 0 && !t.accumulative) return identity(n); // matrix_power(M, 0) = I; accumulative_matrix_power(M, 0) = M (its loop starts at k = 2)
+      if (!t.accumulative) return matrixPower(base, t.h);
       let power = base;
       const sum = empty(n);
       addInto(sum, base);
       for (let k = 2; k <= t.h; k++) {
         power = multiply(power, base);
-        if (t.accumulative) addInto(sum, power);
+        addInto(sum, power);
       }
-      if (!t.accumulative) return power;
       return biChain ? normalize(sum, 'column') : sum;
     }
     case 'inverse': {

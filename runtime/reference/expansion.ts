@@ -320,7 +320,7 @@ function combinatorialNormal(x: Mat, d: number): Mat {
     if (prefix.length === r) return void subsets.push(prefix);
     for (let i = prefix.length ? prefix[prefix.length - 1] + 1 : 0; i < x.cols; i++) grow([...prefix, i], r);
   };
-  for (let r = 1; r <= d; r++) grow([], r);
+  for (let r = 1; r <= Math.min(d, x.cols); r++) grow([], r); // no r-subsets beyond r = m (torch.combinations gives none)
   const out = zeros(x.rows, subsets.length);
   for (let i = 0; i < x.rows; i++)
     subsets.forEach((c, col) => {

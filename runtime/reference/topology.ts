@@ -42,10 +42,15 @@ function normalize(a: Mat, mode: string): Mat {
   }
   return out;
 }
+/** tinybig's matrix_power (koala/linear_algebra/matrix.py), transcribed: k = 0 → I, 1 → A, even → (A^{k/2})², odd → A·A^{k−1}. */
 function power(a: Mat, k: number): Mat {
-  let p = eye(a.rows);
-  for (let i = 0; i < k; i++) p = matmul(p, a);
-  return p;
+  if (k === 0) return eye(a.rows);
+  if (k === 1) return a;
+  if (k % 2 === 0) {
+    const half = power(a, k / 2);
+    return matmul(half, half);
+  }
+  return matmul(a, power(a, k - 1));
 }
 /** Inverse by Gauss–Jordan elimination with partial pivoting. */
 function inverse(a: Mat): Mat {

@@ -150,6 +150,13 @@ describe('combinatorial_normal_expansion (§7.5)', () => {
     expect(binomial(4, 2)).toBe(6);
     expect(expansionD('combinatorial_normal_expansion', { d: 2 }, 5)).toBe(15);
   });
+  it('d beyond m (2^31 on m = 3) is d = m: no r-subsets for r > m (torch.combinations gives none); compiled and run in moments', async () => {
+    const want = [...[1, 4, 9].map((s) => -0.5 * (l2p + s)), ...[5, 10, 13].map((s) => -0.5 * (2 * l2p + s)), -0.5 * (3 * l2p + 14)];
+    const t = performance.now();
+    close(kappa(combinatorialNormalExpansion({ d: 2 ** 31 }), 1, 2, 3), want);
+    close((await kappaOrt(combinatorialNormalExpansion({ d: 2 ** 31 }), [[1, 2, 3]]))[0], want, 4);
+    expect(performance.now() - t).toBeLessThan(5000);
+  });
   it('combinatorial_expansion (returns a list in tinybig) is rejected with RPN2002', () => {
     const d = diagnosticsOf(() => buildModelSpec(headOf(combinatorialExpansion({ d: 2 }), 3)));
     expect(d.map((x) => x.code)).toEqual(['RPN2002']);

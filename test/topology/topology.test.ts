@@ -55,6 +55,16 @@ describe('chain matrices (rpn2-topological §3.1, L = 4, hand-derived)', () => {
     expectMatrix(chainA({ withMultihop: true, h: 0 }), [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]);
     expectMatrix(chainA({ withMultihop: true, h: 0, accumulative: true }), [[1, 1, 0, 0], [0, 1, 1, 0], [0, 0, 1, 1], [0, 0, 0, 1]]);
   });
+  it('multihop h = 5 is M⁵ (by squaring, as tinybig\'s matrix_power); h = 2^50 on a uni-directional chain without self loops is 0 (nilpotent), computed in ~100 products', () => {
+    // M = I + S on L = 4: (I + S)^5 = I + 5S + 10S² + 10S³ (S⁴ = 0)
+    expectMatrix(chainA({ withMultihop: true, h: 5 }), [[1, 5, 10, 10], [0, 1, 5, 10], [0, 0, 1, 5], [0, 0, 0, 1]]);
+    const t = performance.now();
+    expectMatrix(chainA({ withMultihop: true, h: 2 ** 50, selfDependence: false }), [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]);
+    expect(performance.now() - t).toBeLessThan(2000);
+  });
+  it('accumulative multihop beyond 10,000 hops is refused (RPN2301: h matrix products, in tinybig too)', () => {
+    expect(() => buildModelSpec(R.chainInterdependenceHead({ m: 2, n: 2, chainLength: 4, withMultihop: true, h: 10_001, accumulative: true }))).toThrow(/RPN2301: an accumulative multi-hop sum of h = 10001 hops/);
+  });
   it('multihop h = 2 accumulative: M + M² (no k = 0 term)', () => expectMatrix(chainA({ withMultihop: true, h: 2, accumulative: true }), [[2, 3, 1, 0], [0, 2, 3, 1], [0, 0, 2, 3], [0, 0, 0, 2]]));
   it('multihop h = 2 accumulative bi-directional: column-normalized, column 0 = [3, 3, 1, 0] / 7', () => {
     const a = chainA({ withMultihop: true, h: 2, accumulative: true, biDirectional: true });

@@ -21,6 +21,7 @@ import { buildModelSpec } from './spec/build.js';
 import type { LowerOptions } from './lower/index.js';
 import { readGraphFile } from './frontend/graph-file.js';
 import { bilinearHeadWarnings } from './spec/data-interdependence.js';
+import { packingWarnings } from './spec/grid.js';
 import { checkDerivedExtras } from './spec/extras.js';
 import { batchNormParams, parameterManifest } from './spec/params.js';
 import type { ModelSpec } from './spec/types.js';
@@ -241,7 +242,7 @@ export function compileSpec(spec: ModelSpec, store: WeightStore, opts: CompileOp
     model,
     spec,
     weights: store,
-    diagnostics: [...store.warnings, ...bilinearHeadWarnings(spec), ...batchNormWarnings(spec, store)],
+    diagnostics: [...store.warnings, ...bilinearHeadWarnings(spec), ...packingWarnings(spec.source), ...batchNormWarnings(spec, store)],
   };
   phase('emit', () => {
     // A model beyond protobuf's 2 GB is only ever written with external data: do not encode it inline here.

@@ -41,6 +41,7 @@ export const SPEC_CODES = {
   RPN2201: 'warning: a BatchNorm normalises over the batch (no running statistics in the weights)',
   RPN2150: 'a data-dependent interdependence that tinybig 0.2.1 itself cannot run (it raises), or that needs a Python callable rpnc cannot express: refused',
   RPN2151: "a data-dependent interdependence that does not fit its batch: it needs b (tinybig asserts A is b×b, or W is b×b), or an option's length contradicts b or m",
+  RPN2402: 'warning: a packing strategy tinybig does not know for the patch shape (it warns and packs densest; so does rpnc)',
   RPN2401: 'warning: tinybig 0.2.1 raises TypeError on every bilinear_interdependence_head / _layer / transformer (mask_zero keyword); rpnc compiles the evident intent (mask_zeros=True)',
   ...COMPRESSION_CODES,
 } as const;

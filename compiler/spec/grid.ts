@@ -6,8 +6,9 @@
  * Also: building the HeadSpec of `grid_interdependence_head` / `grid_compression_head`, and the
  * layer list of `tinybig.model.cnn` (§6.4).
  */
-import type { Component } from '../dsl/component.js';
-import { fail } from '../diagnostics.js';
+import { type Component, isComponent } from '../dsl/component.js';
+import { diag, fail, type Diagnostic } from '../diagnostics.js';
+import { getSpan, optionSpan } from '../spans.js';
 import type { WeightSource } from './params.js';
 import type { HeadSpec, ProcessSpec, ReconciliationSpec, RemainderSpec } from './types.js';
 
@@ -90,6 +91,47 @@ export function patchOffsets(shape: PatchShape, o: Opts): Triple[] {
       for (let k = -K; k <= K; k++) if (i * i + j * j + k * k <= r * r) out.push([i + 0, j + 0, k + 0]);
     }
   }
+  return out;
+}
+
+/** The packing strategies tinybig's cuboid / cylinder / sphere know (koala/geometry); any other falls back to densest packing. */
+export const PACKING_STRATEGIES: Record<PatchShape, readonly string[]> = {
+  cuboid: ['sparse_square', 'complete_square', 'dense_square', 'densest_packing'],
+  cylinder: ['sparse_square', 'complete_square', 'sparse_hexagonal', 'complete_hexagonal', 'dense_hexagonal', 'denser_hexagonal', 'densest_packing'],
+  sphere: ['sparse_simple_cubic', 'complete_simple_cubic', 'dense_simple_cubic', 'sparse_face_centered_cubic', 'complete_face_centered_cubic', 'dense_face_centered_cubic', 'sparse_hexagonal', 'complete_hexagonal', 'dense_hexagonal', 'densest_packing'],
+};
+
+/**
+ * RPN2402 warnings for packing strategies tinybig does not know for the patch's shape (a typo such as
+ * 'dense_sqaure'): tinybig warns "Unknown strategy …, will use the default densest_packing strategy" and
+ * packs densest; so does rpnc, saying so at the option. Not when cdH, cdW and cdD are all given (then
+ * tinybig never asks the strategy).
+ */
+export function packingWarnings(root: unknown): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Set<unknown>();
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(visit);
+    if (!isComponent(v) || seen.has(v)) return;
+    seen.add(v);
+    const o = v.options as Opts;
+    const patch = isComponent(o.patch) ? (o.patch.type as PatchShape) : undefined;
+    const shape = (patch ?? o.patchShape ?? 'cuboid') as PatchShape;
+    const cdGiven = o.cdH !== undefined && o.cdH !== null && o.cdW !== undefined && o.cdW !== null && o.cdD !== undefined && o.cdD !== null;
+    const checks: [string, PatchShape][] = [['packingStrategy', shape], ['poolingPackingStrategy', ((o.poolingPatchShape as PatchShape | undefined) ?? shape)]];
+    for (const [key, sh] of checks) {
+      const s = o[key];
+      if (typeof s !== 'string' || (key === 'packingStrategy' && cdGiven) || !PACKING_STRATEGIES[sh]) continue;
+      if (PACKING_STRATEGIES[sh].includes(s)) continue;
+      out.push(diag('RPN2402', `${key} '${s}' is not a packing strategy of a ${sh} patch: tinybig warns "Unknown strategy ${s}, will use the default densest_packing strategy" and packs densest, and so does rpnc`, {
+        severity: 'warning',
+        span: optionSpan(v, key) ?? getSpan(v),
+        hint: `the ${sh} strategies are ${PACKING_STRATEGIES[sh].join(', ')}`,
+      }));
+    }
+    Object.values(o).forEach(visit);
+  };
+  visit(root);
   return out;
 }
 

@@ -75,10 +75,12 @@ describe('files are checked before they are read', () => {
       return f;
     };
     const [w, i, g] = [fifo('w.safetensors'), fifo('x.json'), fifo('io.safetensors')];
+    const onnx = path.join(tmp, 'ab.onnx');
+    expect((await rpnc(['build', model, '-w', weights, '-o', onnx])).code).toBe(0);
     const runs = await Promise.all([
       rpnc(['build', '-w', w, model, '-o', path.join(tmp, 'fifo.onnx')], 30_000),
       rpnc(['inspect', model, '-w', '/dev/zero'], 30_000),
-      rpnc(['run', model, '-i', i], 30_000),
+      rpnc(['run', onnx, '-i', i], 30_000),
       rpnc(['check', model, '-w', weights, '--golden', g], 30_000),
     ]);
     expect(runs.map((r) => r.code)).toEqual([1, 1, 1, 1]); // a hang would be killed: code null

@@ -613,9 +613,10 @@ function withBatch(ctx: Ctx, spec: ModelSpec): ModelSpec | undefined {
       if (h.batch === undefined) continue;
       // what fixes the batch: an instance interdependence, or a compression with a b×b constant (linear_compression's pre_C)
       const ii = (h.attributeInterdependence?.b !== undefined && (h.attributeInterdependence.axis === 'instance' || h.attributeInterdependence.data) ? h.attributeInterdependence : h.instanceInterdependence) ?? { type: h.expansion.type, source: h.expansion.source };
-      // the b × b' matrix that mixes the rows exists at every run (a constant, or computed from the batch)
+      // the b × b' matrix that mixes the rows exists at every run (a constant, or computed from the batch); a chain's
+      // or graph's is sparse, bounded by its own limits before it is built (topological.ts)
       const bPrime = h.rowsOut ?? h.batch;
-      if (ctx.tooLarge(tensorTooLarge(`${where(j)}: ${ii.type} mixes a batch of b = ${formatCount(h.batch)} rows with a b × b' = ${formatCount(h.batch)} × ${formatCount(bPrime)} matrix`, h.batch * bPrime, ctx.limits, 'use a smaller batch b', 'b'), ii.source)) return undefined;
+      if (!('topology' in ii && ii.topology) && ctx.tooLarge(tensorTooLarge(`${where(j)}: ${ii.type} mixes a batch of b = ${formatCount(h.batch)} rows with a b × b' = ${formatCount(h.batch)} × ${formatCount(bPrime)} matrix`, h.batch * bPrime, ctx.limits, 'use a smaller batch b', 'b'), ii.source)) return undefined;
       if (rows === undefined) {
         rows = input = h.batch;
         fixedBy = `${where(j)}'s ${ii.type} (b = ${h.batch})`;

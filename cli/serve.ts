@@ -52,7 +52,7 @@ export async function serveCommand(target: string, opts: ServeFlags): Promise<vo
   if (preferred && preferred.some((p) => p > (maxBatch ?? DEFAULT_MAX_BATCH))) usage(`--preferred-batch sizes must be ≤ the max batch size (${maxBatch ?? DEFAULT_MAX_BATCH})`);
   const batchingFlags = maxBatch !== undefined || maxDelayMs !== undefined || preferred !== undefined;
   try {
-    if (!fs.existsSync(target)) throw new DiagnosticError(diag('RPN5004', `'${target}' not found`, { hint: 'pass an ONNX file (rpnc build model.ts) or a Triton model repository (rpnc export triton model.onnx --repo models)' }));
+    if (!fs.existsSync(target)) throw new DiagnosticError(diag('RPN3405', `'${target}' not found`, { hint: 'pass an ONNX file (rpnc build model.ts) or a Triton model repository (rpnc export triton model.onnx --repo models)' }));
     const models: ServedModel[] = [];
     if (fs.statSync(target).isDirectory()) {
       for (const t of readTritonRepo(target)) {

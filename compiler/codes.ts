@@ -20,7 +20,6 @@ export const RUNTIME_CODES = {
   RPN5001: 'the CUDA execution provider cannot be loaded (missing library); no silent CPU fallback',
   RPN5002: 'ONNX Runtime could not load the model',
   RPN5003: 'ONNX Runtime failed to run the model (e.g. wrong input width)',
-  RPN5004: 'ONNX file not found',
   RPN5101: '`rpnc check`: outputs disagree beyond the tolerance',
   RPN5102: 'warning: `rpnc check` compared no number: every output value is the same NaN or ±∞ on both sides',
   RPN5201: 'warning: nodes of the model have no CUDA kernel and will run on the CPU under the CUDA execution provider',
@@ -42,6 +41,7 @@ export const ONNX_FILE_CODES = {
   RPN3401: 'not an ONNX model (the file is not a valid protobuf — truncated, garbage, another format — or has no graph)',
   RPN3402: 'an ONNX file beyond rpnc\'s limits (file size, operator nodes, nesting, memory to decode it), refused before decoding',
   RPN3403: 'the ONNX path is not a regular file (a directory, a FIFO, a device) or cannot be read',
+  RPN3405: 'the ONNX file does not exist (a user error: build it first, or fix the path)',
   RPN3404: '`rpnc run`: a model input or output rpnc cannot feed or write (element type, several inputs, shape)',
 } as const;
 

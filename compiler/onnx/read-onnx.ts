@@ -2,7 +2,7 @@
  * Reading an .onnx file the user named (rpnc inspect, run, profile, serve, export triton): the one
  * way in, bounded before anything is decoded or handed to ONNX Runtime.
  *
- *   1. the path: missing (RPN5004), not a regular file — a directory, a FIFO, a device — (RPN3403);
+ *   1. the path: missing (RPN3405), not a regular file — a directory, a FIFO, a device — (RPN3403);
  *   2. its size from stat, then a read that stops one byte past the limit: MAX_ONNX_FILE_BYTES, 2 GiB,
  *      protobuf's own limit on a message (RPN3402); larger tensors belong in external data;
  *   3. a scan of the protobuf wire format (wire-scan.ts): not a protobuf, or no graph (RPN3401); more
@@ -32,7 +32,7 @@ function refuse(code: string, message: string, hint: string): never {
 export function readOnnxFile(file: string): Uint8Array {
   const r = readBytesBounded(file, MAX_ONNX_FILE_BYTES);
   if (!r.ok) {
-    if (r.problem === 'missing') refuse('RPN5004', `ONNX file '${file}' not found`, 'build it first: rpnc build model.ts');
+    if (r.problem === 'missing') refuse('RPN3405', `ONNX file '${file}' not found`, 'build it first: rpnc build model.ts');
     if (r.problem === 'not-a-file') refuse('RPN3403', `'${file}' is not an ONNX file: it is ${r.kind}`, 'pass the path of a .onnx file');
     if (r.problem === 'too-large') {
       refuse('RPN3402', `ONNX file '${file}' has ${r.size !== undefined ? `${r.size} bytes` : r.message}, beyond protobuf's limit of ${MAX_ONNX_FILE_BYTES} bytes for one model`, 'keep large tensors in external data next to the model (rpnc build --external-data; onnx.save_model(..., save_as_external_data=True))');

@@ -283,7 +283,7 @@ describe('rpnc inspect: operators, --dot, --json, the table', () => {
     expect(dot.boxes).toBe(d.nodes);
   });
 
-  it('bad inputs: not ONNX (1), missing .onnx (3), neither .ts nor .onnx (2), --dot to stdout with --json (2)', () => {
+  it('bad inputs: not ONNX (1), missing .onnx (1), neither .ts nor .onnx (2), --dot to stdout with --json (2)', () => {
     const junk = path.join(tmp, 'junk.onnx');
     fs.writeFileSync(junk, 'this is not a protobuf \xff\xff\xff');
     const a = rpnc('inspect', junk);
@@ -291,8 +291,8 @@ describe('rpnc inspect: operators, --dot, --json, the table', () => {
     expect(a.stderr).toContain('RPN3401');
     expect(a.stdout).toBe('');
     const b = rpnc('inspect', path.join(tmp, 'missing.onnx'));
-    expect(b.code).toBe(3);
-    expect(b.stderr).toContain('RPN5004');
+    expect(b.code).toBe(1);
+    expect(b.stderr).toContain('RPN3405');
     const c2 = rpnc('inspect', path.join(tmp, 'model.txt'));
     expect(c2.code).toBe(2);
     expect(c2.stderr).toContain('RPN6002');

@@ -196,7 +196,7 @@ describe('an .onnx file is bounded before it is decoded', () => {
     const dir = path.join(tmp, 'dir.onnx');
     fs.mkdirSync(dir);
     expect(await thrown(() => readOnnxFile(dir))).toBe(`RPN3403: '${dir}' is not an ONNX file: it is a directory`);
-    expect(await thrown(() => readOnnxFile(path.join(tmp, 'none.onnx')))).toMatch(/^RPN5004: ONNX file '.*none.onnx' not found$/);
+    expect(await thrown(() => readOnnxFile(path.join(tmp, 'none.onnx')))).toMatch(/^RPN3405: ONNX file '.*none.onnx' not found$/);
     for (const [bytes, msg] of [
       [new Uint8Array(0), 'is not an ONNX model: it is empty'],
       [Uint8Array.from([0x08, 0x08]), 'is not an ONNX model: it has no graph'],

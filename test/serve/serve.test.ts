@@ -326,7 +326,7 @@ describe('start-up errors: one diagnostic, an exit code, no server', () => {
     const txt = path.join(dir, 'notes.txt');
     fs.writeFileSync(txt, 'hello');
     const cases: [string[], number, RegExp][] = [
-      [[path.join(dir, 'missing.onnx')], 3, /RPN5004.*not found/],
+      [[path.join(dir, 'missing.onnx')], 1, /RPN3405.*not found/],
       [[empty], 1, /RPN7003.*not a Triton model repository/],
       [[path.join(dir, 'broken-repo')], 1, /RPN7002.*config\.pbtxt.*3:1: message inference\.ModelConfig has no field named 'max_batch_sise'/],
       [[txt], 2, /RPN6002.*neither an \.onnx file nor a directory/],

@@ -163,7 +163,7 @@ describe('rpnc export triton (CLI)', () => {
     const repo = path.join(dir, 'bad-repo');
     const cases: [string[], number, RegExp][] = [
       [['export', 'triton', onnx, '--repo', repo, '--name', '../up'], 1, /RPN7004/],
-      [['export', 'triton', path.join(dir, 'missing.onnx'), '--repo', repo], 3, /RPN5004/],
+      [['export', 'triton', path.join(dir, 'missing.onnx'), '--repo', repo], 1, /RPN3405/],
       [['export', 'triton', path.join(dir, 'x.ts'), '--repo', repo], 2, /RPN6002.*not an ONNX file/],
       [['export', 'triton', onnx, '--repo', repo, '--preferred-batch', '8,128'], 2, /RPN6002.*outside 1…64/],
       [['export', 'triton', onnx, '--repo', repo, '--instances', '0'], 2, /RPN6002.*--instances/],

@@ -112,6 +112,9 @@ export function mismatchDiagnostic(report: CheckReport): Diagnostic | undefined 
     hint = 'the compiled ONNX matches the golden outputs; only rpnc\'s float64 reference interpreter differs (typically an input exactly at a discontinuity, where float32 and float64 round to different sides): the ONNX file is right';
   } else if (golden) {
     hint = 'if the golden comparisons fail, the model file or the weights probably do not match the model that produced the golden data; a model with Dropout (tinybig\'s default mlp has one, held in a plain list that model.eval() does not reach) must be exported with every module in eval mode (docs/getting-started.md, step 2)';
+  } else if (bad.every((r) => r.b === 'reference' && r.nonFiniteMismatch > 0 && r.nonFiniteOnlyA === r.nonFiniteMismatch && r.finiteMismatch === 0)) {
+    // ONNX Runtime (float32) overflowed where the float64 reference still has numbers: float32's range, not a wrong formula
+    hint = `ONNX Runtime gives NaN or ±∞ where rpnc's float64 reference still has numbers (${bad.map((r) => r.nonFiniteOnlyA).join(', ')} values), and agrees elsewhere: float32 arithmetic overflowed (beyond 3.4e38) or cancelled, as tinybig's own float32 arithmetic does; look for huge option values or weights (e.g. many hops of an unnormalised graph, a huge constant)`;
   } else if (bad.every((r) => r.nonFiniteMismatch === 0 && r.maxRel <= 1e-6 * Math.max(1, report.outputShape[1] ?? 1))) {
     // differences of float32 rounding size only: the tolerances are tighter than float32 can meet
     hint = `the differences are of float32 rounding size (max rel ${Math.max(...bad.map((r) => r.maxRel)).toExponential(2)}): ONNX Runtime computes in float32 and the reference in float64, so tolerances of ${report.atol} + ${report.rtol}·|b|${report.atol === 0 && report.rtol === 0 ? ' (exact equality)' : ''} cannot be met; the defaults are --atol 1e-5 --rtol 1e-4`;

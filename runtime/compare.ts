@@ -21,10 +21,14 @@ export interface Agreement {
   count: number;
   /** Pairs where both are finite (compared against the tolerance). */
   finite: number;
+  /** Finite pairs beyond the tolerance. */
+  finiteMismatch: number;
   /** Pairs that agree as the same non-finite value (NaN and NaN, +∞ and +∞, −∞ and −∞). */
   sameNonFinite: number;
   /** Pairs where exactly one side, or both with different values, are non-finite. */
   nonFiniteMismatch: number;
+  /** Of those, the pairs where `a` is non-finite and `b` a number (e.g. float32 overflow against a float64 reference). */
+  nonFiniteOnlyA: number;
   /** The two sides have different lengths. */
   lengthMismatch?: { a: number; b: number };
 }
@@ -37,6 +41,8 @@ export function compareOutputs(aName: string, a: ArrayLike<number>, bName: strin
   let finite = 0;
   let sameNonFinite = 0;
   let nonFiniteMismatch = 0;
+  let nonFiniteOnlyA = 0;
+  let finiteMismatch = 0;
   const count = Math.min(a.length, b.length);
   for (let i = 0; i < count; i++) {
     const x = a[i];
@@ -46,6 +52,7 @@ export function compareOutputs(aName: string, a: ArrayLike<number>, bName: strin
       finite++;
       const d = Math.abs(x - y);
       bad = !(d <= atol + rtol * Math.abs(y));
+      if (bad) finiteMismatch++;
       if (d > maxAbs) maxAbs = d;
       const rel = d / (Math.abs(y) + 1e-12);
       if (rel > maxRel) maxRel = rel;
@@ -54,12 +61,13 @@ export function compareOutputs(aName: string, a: ArrayLike<number>, bName: strin
       bad = false;
     } else {
       nonFiniteMismatch++;
+      if (Number.isFinite(y)) nonFiniteOnlyA++;
       bad = true;
     }
     if (bad && ok) worst = i;
     if (bad) ok = false;
   }
-  const r: Agreement = { a: aName, b: bName, maxAbs, maxRel, ok, worst, count, finite, sameNonFinite, nonFiniteMismatch };
+  const r: Agreement = { a: aName, b: bName, maxAbs, maxRel, ok, worst, count, finite, finiteMismatch, sameNonFinite, nonFiniteMismatch, nonFiniteOnlyA };
   if (a.length !== b.length) r.lengthMismatch = { a: a.length, b: b.length };
   return r;
 }

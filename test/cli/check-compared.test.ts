@@ -22,10 +22,10 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 describe('compareOutputs (hand-made values)', () => {
   it('NaN agrees with NaN and ∞ with the same ∞ only; max abs is over the finite pairs', () => {
     const r = compareOutputs('a', [1, NaN, Infinity, -Infinity, 2.5], 'b', [1.5, NaN, Infinity, -Infinity, 2.5], 1, 0);
-    expect(r).toMatchObject({ ok: true, maxAbs: 0.5, count: 5, finite: 2, sameNonFinite: 3, nonFiniteMismatch: 0 });
+    expect(r).toMatchObject({ ok: true, maxAbs: 0.5, count: 5, finite: 2, finiteMismatch: 0, sameNonFinite: 3, nonFiniteMismatch: 0 });
     expect(comparedWhat(r)).toBe('3 of 5 values are NaN or ±∞ on both sides (counted as agreeing)');
     const s = compareOutputs('a', [1, NaN, Infinity, 3], 'b', [1, 2, -Infinity, 3], 1, 0);
-    expect(s).toMatchObject({ ok: false, worst: 1, maxAbs: 0, finite: 2, sameNonFinite: 0, nonFiniteMismatch: 2 });
+    expect(s).toMatchObject({ ok: false, worst: 1, maxAbs: 0, finite: 2, finiteMismatch: 0, sameNonFinite: 0, nonFiniteMismatch: 2, nonFiniteOnlyA: 1 });
     expect(comparedWhat(s)).toBe('2 of 4 values are NaN or ±∞ on one side only');
   });
   it('all non-finite on both sides: agrees, and says that no number was compared', () => {
@@ -71,6 +71,19 @@ describe('rpnc check says what it compared', () => {
     const out = JSON.parse(j.stdout) as { comparisons: { finite: number; sameNonFinite: number; ok: boolean }[]; diagnostics: { code: string }[] };
     expect(out.comparisons.map((c) => [c.ok, c.finite, c.sameNonFinite])).toEqual([[true, 0, 12]]);
     expect(out.diagnostics.map((d) => d.code)).toContain('RPN5102');
+  });
+  it('float32 overflow where the float64 reference has numbers: RPN5101 whose hint says so, not "a bug in rpnc"', () => {
+    // b = [100, 0, 0]: e^100 = 2.7e43 is +∞ in float32 (ONNX Runtime: LayerNorm gives NaN) but a number in float64
+    // (the reference: LayerNorm of [2.7e43, 1, 1] is [√2, −1/√2, −1/√2])
+    const model = path.join(tmp, 'overflow_model.ts');
+    fs.writeFileSync(model, NAN_MODEL);
+    const w = path.join(tmp, 'overflow_w.safetensors');
+    fs.writeFileSync(w, encodeSafetensors({ 'layers.0.heads.0.w': { shape: [1, 15], data: new Float32Array(15) }, 'layers.0.heads.0.b': { shape: [3], data: Float32Array.from([100, 0, 0]) } }));
+    const r = runRpnc(tmp, ['check', model, '-w', w]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain('12 of 12 values are NaN or ±∞ on one side only');
+    expect(r.stderr).toContain('float32 arithmetic overflowed');
+    expect(r.stderr).not.toContain('bug in rpnc');
   });
   it('--atol 0 --rtol 0: the header says exact equality', () => {
     const r = runRpnc(tmp, ['check', model, '-w', weights, '--atol', '0', '--rtol', '0']);

@@ -3,38 +3,22 @@
  * FIFO, generated 30,000-term expressions), code frames from the text already read, and terminal
  * safety. Each runs as a real rpnc process with its time and peak RSS measured.
  */
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runRpncMeasured } from '../helpers/rpnc.js';
 import { codeFrame, escapeControl, formatDiagnostic } from '../../compiler/diagnostics.js';
 import { loadModel } from '../../compiler/frontend/index.js';
 import { MAX_SOURCE_BYTES } from '../../compiler/spec/limits.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(root, 'dist/cli/main.js');
-const peakRss = path.join(root, 'test/corpus/peak-rss.mjs');
 let tmp: string;
 
-interface Run { code: number | null; stdout: string; stderr: string; ms: number; peakRssKb: number }
-function rpnc(argv: string[], timeoutMs = 60_000): Promise<Run> {
-  const rssFile = path.join(tmp, `rss-${Math.random().toString(36).slice(2)}`);
-  const t = performance.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', peakRss, cli, ...argv], { cwd: tmp, env: { ...process.env, NO_COLOR: '1', RPNC_PEAK_RSS_FILE: rssFile } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const peakRssKb = fs.existsSync(rssFile) ? Number(fs.readFileSync(rssFile, 'utf8')) : NaN;
-      resolve({ code, stdout, stderr, ms: performance.now() - t, peakRssKb });
-    });
-  });
-}
+/** `rpnc <argv>` in the test's temporary folder, timed and with its peak RSS. */
+const rpnc = (argv: string[], timeoutMs = 60_000) => runRpncMeasured(tmp, argv, timeoutMs);
 
 const HEAD = "import { rpn, perceptronLayer } from 'rpnc';\n";
 const TAIL = 'export default rpn({ layers: [perceptronLayer({ m: 2, n: 2 })] });\n';

@@ -8,12 +8,13 @@
  *    type printed and written exactly (the values derived by hand from the input and the ops), or
  *    refused (RPN3404); inputs rpnc run cannot feed refused.
  */
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import onnxProto from 'onnx-proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MeasuredRun, runRpncMeasured } from '../helpers/rpnc.js';
 import { DiagnosticError } from '../../compiler/diagnostics.js';
 import { readOnnxFile, checkOnnxBytes, MAX_ONNX_DECODED_BYTES } from '../../compiler/onnx/read-onnx.js';
 import { scanModelWire } from '../../compiler/onnx/wire-scan.js';
@@ -26,30 +27,13 @@ const { onnx } = onnxProto;
 const T = onnx.TensorProto.DataType;
 const root = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(root, 'dist/cli/main.js');
-const peakRss = path.join(root, 'test/corpus/peak-rss.mjs');
 let tmp: string;
 
-interface Run { code: number | null; stdout: string; stderr: string; ms: number; peakRssKb: number }
-function rpnc(argv: string[], timeoutMs = 60_000): Promise<Run> {
-  const rssFile = path.join(tmp, `rss-${Math.random().toString(36).slice(2)}`);
-  const t = performance.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', peakRss, cli, ...argv], { cwd: tmp, env: { ...process.env, NO_COLOR: '1', RPNC_PEAK_RSS_FILE: rssFile } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const peakRssKb = fs.existsSync(rssFile) ? Number(fs.readFileSync(rssFile, 'utf8')) : NaN;
-      resolve({ code, stdout, stderr, ms: performance.now() - t, peakRssKb });
-    });
-  });
-}
+/** `rpnc <argv>` in the test's temporary folder, timed and with its peak RSS. */
+const rpnc = (argv: string[], timeoutMs = 60_000) => runRpncMeasured(tmp, argv, timeoutMs);
 
 /** One error diagnostic with `code`, exit 1, no JavaScript stack trace. */
-function expectOneError(r: Run, code: string): void {
+function expectOneError(r: MeasuredRun, code: string): void {
   expect(r.code, r.stderr).toBe(1);
   expect(r.stderr.match(/error RPN\d{4}/g)).toEqual([`error ${code}`]);
   expect(r.stderr).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)|RPN4000/);

@@ -192,7 +192,8 @@ export async function checkCommand(
       const what = comparedWhat(r);
       printHuman(`  ${`${r.a} vs ${r.b}`.padEnd(w)}  max abs ${r.maxAbs.toExponential(2)}  max rel ${r.maxRel.toExponential(2)}  ${r.ok ? 'ok' : 'MISMATCH'}${what ? `  (${what})` : ''}\n`);
     }
-    const comparisons = rows.map(({ a, b, maxAbs, maxRel, ok, count, finite, finiteMismatch, sameNonFinite, nonFiniteMismatch, nonFiniteOnlyA }) => ({ a, b, maxAbs, maxRel, ok, count, finite, finiteMismatch, sameNonFinite, nonFiniteMismatch, nonFiniteOnlyA }));
+    // every field of the comparison but the first offending index and the length mismatch (the line above says it)
+    const comparisons = rows.map(({ worst: _worst, lengthMismatch: _lengths, ...c }) => c);
     // --intermediates: every stage's value against the reference; the first that parts is RPN7102
     const inter = opts.intermediates ? await intermediatesTable(res, checkInput(opts.golden, seed, batch, spec.m), { atol, rtol, ep: opts.ep, deviceId, onNote: (m) => note(m) }) : undefined;
     const extra = { comparisons, ...(inter ? { intermediates: inter.stages, firstMismatch: inter.firstMismatch?.stage ?? null } : {}) };

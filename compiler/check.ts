@@ -4,6 +4,7 @@
  * (e.g. from real tinybig). Library code: returns the comparisons, never prints.
  */
 import { compareOutputs, comparedWhat, type Agreement } from '../runtime/compare.js';
+import { maxOf } from '../ir/arrays.js';
 import { readTensorFile } from '../runtime/io/tensor-file.js';
 import { runReference } from '../runtime/reference/index.js';
 import { createSession, runSession, type ExecutionProvider } from '../runtime/session.js';
@@ -117,7 +118,7 @@ export function mismatchDiagnostic(report: CheckReport): Diagnostic | undefined 
     hint = `ONNX Runtime gives NaN or ±∞ where rpnc's float64 reference still has numbers (${bad.map((r) => r.nonFiniteOnlyA).join(', ')} values), and agrees elsewhere: float32 arithmetic overflowed (beyond 3.4e38) or cancelled, as tinybig's own float32 arithmetic does; look for huge option values or weights (e.g. many hops of an unnormalised graph, a huge constant)`;
   } else if (bad.every((r) => r.nonFiniteMismatch === 0 && r.maxRel <= 1e-6 * Math.max(1, report.outputShape[1] ?? 1))) {
     // differences of float32 rounding size only: the tolerances are tighter than float32 can meet
-    hint = `the differences are of float32 rounding size (max rel ${Math.max(...bad.map((r) => r.maxRel)).toExponential(2)}): ONNX Runtime computes in float32 and the reference in float64, so tolerances of ${report.atol} + ${report.rtol}·|b|${report.atol === 0 && report.rtol === 0 ? ' (exact equality)' : ''} cannot be met; the defaults are --atol 1e-5 --rtol 1e-4`;
+    hint = `the differences are of float32 rounding size (max rel ${maxOf(bad.map((r) => r.maxRel)).toExponential(2)}): ONNX Runtime computes in float32 and the reference in float64, so tolerances of ${report.atol} + ${report.rtol}·|b|${report.atol === 0 && report.rtol === 0 ? ' (exact equality)' : ''} cannot be met; the defaults are --atol 1e-5 --rtol 1e-4`;
   } else hint = 'this is a bug in rpnc: please report the model file';
   const what = (r: Agreement) => {
     const c = comparedWhat(r);

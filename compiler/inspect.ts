@@ -26,7 +26,6 @@ import { parameterManifest } from './spec/params.js';
 import type { FusionSpec, HeadSpec, ModelSpec, ProcessSpec } from './spec/types.js';
 import { mergeWeightFiles } from './weights/safetensors.js';
 import type { WeightStore } from './weights/store.js';
-import { decodeModelProto } from './onnx/nesting.js';
 
 const { onnx } = onnxProto;
 
@@ -350,10 +349,10 @@ export function graphInterface(m: onnxProto.onnx.IModelProto): { inputs: TensorI
 
 /** Inspect ONNX bytes (any producer): operators, inputs/outputs, initializers, metadata. */
 export function inspectOnnx(bytes: Uint8Array): InspectReport {
-  checkOnnxBytes(bytes, 'the ONNX model'); // bounded before decoding (a file: readOnnxFile did it, naming the file)
+  checkOnnxBytes(bytes, 'the ONNX model'); // bounded (nodes, nesting, memory) before decoding (a file: readOnnxFile did it, naming the file)
   let m: onnxProto.onnx.ModelProto;
   try {
-    m = decodeModelProto(bytes);
+    m = onnx.ModelProto.decode(bytes);
   } catch (e) {
     fail('RPN3401', `not an ONNX model: ${(e as Error).message}`, { hint: 'pass a .onnx file (a serialised ModelProto), e.g. one written by `rpnc build`' });
   }

@@ -10,9 +10,8 @@
  */
 import * as ort from 'onnxruntime-node';
 import { DiagnosticError, diag, fail } from '../compiler/diagnostics.js';
-import { toHalfBits } from '../compiler/onnx/fp16.js';
 import { modelOutput, type ModelOutput } from './io/model-output.js';
-import type { RpncSession } from './session.js';
+import { inputTensor, type RpncSession } from './session.js';
 
 /** What ONNX Runtime says of the model's input: name, element type, dimensions (a number, or a symbol like 'batch'). */
 export interface InputMeta {
@@ -63,9 +62,7 @@ export function checkRunInputShape(meta: InputMeta, shape: number[], file: strin
 
 /** Run the model on `input` and give back all its outputs, in the model's order. */
 export async function runModelOutputs(s: RpncSession, meta: InputMeta, input: { shape: number[]; data: Float32Array }): Promise<ModelOutput[]> {
-  const feed = meta.type === 'float16'
-    ? new ort.Tensor('float16', Uint16Array.from(input.data, (v) => toHalfBits(v)), input.shape)
-    : new ort.Tensor('float32', input.data, input.shape);
+  const feed = inputTensor(meta.type, input);
   let out: ort.InferenceSession.OnnxValueMapType;
   try {
     out = await s.session.run({ [meta.name]: feed });

@@ -23,7 +23,8 @@ import * as ort from 'onnxruntime-node';
 import { DiagnosticError, diag, type Diagnostic } from '../compiler/diagnostics.js';
 import { cpuFallbackNodes } from '../compiler/onnx/cuda-kernels.js';
 import { checkExternalData, externalDataFiles } from '../compiler/onnx/external-data.js';
-import { fromHalfBits, modelPrecision, toHalfBits } from '../compiler/onnx/fp16.js';
+import { modelPrecision, toHalfBits } from '../compiler/onnx/fp16.js';
+import { modelOutput } from './io/model-output.js';
 import { checkOnnxBytes, readOnnxFile } from '../compiler/onnx/read-onnx.js';
 import onnxProto from 'onnx-proto';
 import { decodeModelProto } from '../compiler/onnx/nesting.js';
@@ -175,21 +176,23 @@ function firstLine(s: string): string {
   return s.split('\n')[0].trim();
 }
 
-/** Run a single-input, single-output rpnc model on a (batch, m) float32 matrix. */
-export async function runSession(s: RpncSession, input: { shape: number[]; data: Float32Array }): Promise<{ shape: number[]; data: Float32Array }> {
-  // a model built with --io-precision fp16 takes and gives float16: convert at the boundary (values rounded to half)
-  const meta = s.session.inputMetadata?.[0] as { type?: string } | undefined;
-  const feed = meta?.type === 'float16'
+/** A float32 batch as the tensor a model input of element `type` takes: float16 (--io-precision fp16, values rounded to half) or float32. */
+export function inputTensor(type: string | undefined, input: { shape: number[]; data: Float32Array }): ort.Tensor {
+  return type === 'float16'
     ? new ort.Tensor('float16', Uint16Array.from(input.data, (v) => toHalfBits(v)), input.shape)
     : new ort.Tensor('float32', input.data, input.shape);
-  const feeds = { [s.inputName]: feed };
+}
+
+/** Run a single-input, single-output rpnc model on a (batch, m) float32 matrix. */
+export async function runSession(s: RpncSession, input: { shape: number[]; data: Float32Array }): Promise<{ shape: number[]; data: Float32Array }> {
+  // a model built with --io-precision fp16 takes and gives float16: convert at the boundary
+  const feeds = { [s.inputName]: inputTensor((s.session.inputMetadata?.[0] as { type?: string } | undefined)?.type, input) };
   let out;
   try {
     out = await s.session.run(feeds);
   } catch (e) {
     throw new DiagnosticError(diag('RPN5003', `ONNX Runtime failed to run the model: ${firstLine((e as Error).message)}`, { hint: `the model expects input [batch, ${s.session.inputMetadata?.[0] && 'shape' in s.session.inputMetadata[0] ? (s.session.inputMetadata[0].shape as unknown[])[1] : 'm'}] float32` }));
   }
-  const t = out[s.outputName];
-  if (t.type === 'float16') return { shape: [...t.dims], data: Float32Array.from(t.data as Uint16Array, (h) => fromHalfBits(h)) };
-  return { shape: [...t.dims], data: t.data as Float32Array };
+  const y = modelOutput(s.outputName, out[s.outputName]); // float16 → float32
+  return { shape: y.shape, data: y.data as Float32Array };
 }

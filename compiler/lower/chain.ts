@@ -11,10 +11,7 @@ import { float32s } from '../../ir/tensor.js';
 import { topologyMatrix } from '../spec/topology.js';
 import type { InterdependenceSpec } from '../spec/types.js';
 import type { LowerOptions } from './index.js';
-import { sizeLimits } from '../spec/limits.js';
-
-/** Per-op overhead and per-float costs, in multiply-add units (the scale of compiler/lower/cost.ts). */
-const OP_COST = 4000;
+import { denseMixFits, OP_COST } from './cost.js';
 
 export type StepMixForm = 'banded' | 'dense';
 
@@ -53,8 +50,7 @@ function planOf(L: number, diagonalCount: number, width: number, opts: LowerOpti
   };
   const forced = opts.mixForm === 'banded' || opts.mixForm === 'dense' ? opts.mixForm : undefined;
   const chosen: StepMixForm = forced ?? (opts.opt === false ? 'dense' : costs.banded < costs.dense ? 'banded' : 'dense');
-  // never a dense L × L beyond the tensor limit, whatever was asked
-  const form: StepMixForm = chosen === 'dense' && L * L > (opts.maxParams ?? sizeLimits().maxParams) ? 'banded' : chosen;
+  const form: StepMixForm = chosen === 'dense' && !denseMixFits(L, opts) ? 'banded' : chosen;
   return { form, costs };
 }
 

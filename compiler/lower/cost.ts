@@ -16,6 +16,7 @@
 import type { GraphBuilder } from '../../ir/builder.js';
 import type { ExpansionSpec, HeadSpec, ModelSpec, ReconciliationSpec } from '../spec/types.js';
 import type { LowerOptions } from './index.js';
+import { sizeLimits } from '../spec/limits.js';
 
 // ---- expansion forms ---------------------------------------------------------------------------
 //
@@ -93,8 +94,13 @@ export interface FormCost {
 }
 
 /** Fixed cost of one runtime op and of reading one constant float, in FLOP equivalents. */
-const OP_COST = 4000;
-const FLOAT_READ_COST = 2;
+export const OP_COST = 4000;
+export const FLOAT_READ_COST = 2;
+
+/** Whether a dense n × n mixing matrix (a chain's steps, a graph's nodes) fits the tensor limit: else a sparse form is used, whatever was asked. */
+export function denseMixFits(n: number, opts: LowerOptions): boolean {
+  return n * n <= (opts.maxParams ?? sizeLimits().maxParams);
+}
 
 /**
  * Block layout of W = reshape_{n×D}(outer(a, β)), a ∈ R^{pq}, β ∈ R^{st}, n = ps, D = qt.

@@ -18,10 +18,7 @@ import type { InterdependenceSpec } from '../spec/types.js';
 import type { LowerOptions } from './index.js';
 import { lowerReconciliation } from './reconciliation.js';
 import { maxOf } from '../../ir/arrays.js';
-import { sizeLimits } from '../spec/limits.js';
-
-const OP_COST = 4000;
-const FLOAT_READ_COST = 2;
+import { denseMixFits, FLOAT_READ_COST, OP_COST } from './cost.js';
 
 export type GraphMixForm = 'dense' | 'sparse';
 
@@ -50,8 +47,8 @@ function planOf(a: SparseMatrix, width: number, opts: LowerOptions) {
   };
   const forced = opts.mixForm === 'sparse' || opts.mixForm === 'dense' ? opts.mixForm : undefined;
   const chosen: GraphMixForm = forced ?? (opts.opt === false ? 'dense' : costs.sparse < costs.dense ? 'sparse' : 'dense');
-  // never a dense N × N beyond the tensor limit, whatever was asked (a 10⁵-node graph would be 4·10¹⁰ bytes)
-  const form: GraphMixForm = chosen === 'dense' && N * N > (opts.maxParams ?? sizeLimits().maxParams) ? 'sparse' : chosen;
+  // (a 10⁵-node graph would be 4·10¹⁰ bytes dense)
+  const form: GraphMixForm = chosen === 'dense' && !denseMixFits(N, opts) ? 'sparse' : chosen;
   return { form, costs, nnz, maxInDegree: K, cols };
 }
 
@@ -78,21 +75,15 @@ export function lowerGraphMix(b: GraphBuilder, v: Value, ii: InterdependenceSpec
       (vals.data as Float32Array)[k * N + j] = e ? e[1] : 0;
     }
   });
-  if (f) {
-    // A[i, j] = r_i · c_j on its non-zeros (degree normalisation of a 0/1 adjacency): Ξ = c ⊙ Σ_k gather_k(r ⊙ V)
-    const scaled = f.r.every((x) => x === 1) ? v : b.mul(v, b.constant(float32s(Array.from(f.r), [N, 1]), `${name}.row_scale`));
-    const padded = b.pad(scaled, [0, 0, 1, 0]); // (N + 1, w): row N is zero
-    const gathered = b.gather(padded, b.constant(idx, `${name}.in_neighbours`), 0, { name: `${name}.graph_gather` }); // (K, N, w)
-    // Σ_k as one (1 × K)·(K × N·w) MatMul of ones: ORT's MatMul streams the K slabs, its ReduceSum over axis 0 does not
-    const ones = b.constant(float32s(Array(K).fill(1), [1, K]), `${name}.sum_over_in_neighbours`);
-    const summed = b.reshape(b.matmul(ones, b.reshape(gathered, [K, -1]), { name: `${name}.graph_sum` }), [N, -1]);
-    return f.c.every((x) => x === 1) ? summed : b.mul(summed, b.constant(float32s(Array.from(f.c), [N, 1]), `${name}.column_scale`));
-  }
-  const padded = b.pad(v, [0, 0, 1, 0]);
+  // A[i, j] = r_i · c_j on its non-zeros (degree normalisation of a 0/1 adjacency): Ξ = c ⊙ Σ_k gather_k(r ⊙ V), no weights
+  const scale = (s: Float64Array | undefined, x: Value, what: string): Value => (!s || s.every((e) => e === 1) ? x : b.mul(x, b.constant(float32s(Array.from(s), [N, 1]), `${name}.${what}`)));
+  const padded = b.pad(scale(f?.r, v, 'row_scale'), [0, 0, 1, 0]); // (N + 1, w): row N is zero
   const gathered = b.gather(padded, b.constant(idx, `${name}.in_neighbours`), 0, { name: `${name}.graph_gather` }); // (K, N, w)
-  const weighted = b.mul(gathered, b.constant(vals, `${name}.in_weights`));
+  const terms = f ? gathered : b.mul(gathered, b.constant(vals, `${name}.in_weights`));
+  // Σ_k as one (1 × K)·(K × N·w) MatMul of ones: ORT's MatMul streams the K slabs, its ReduceSum over axis 0 does not
   const ones = b.constant(float32s(Array(K).fill(1), [1, K]), `${name}.sum_over_in_neighbours`);
-  return b.reshape(b.matmul(ones, b.reshape(weighted, [K, -1]), { name: `${name}.graph_sum` }), [N, -1]);
+  const summed = b.reshape(b.matmul(ones, b.reshape(terms, [K, -1]), { name: `${name}.graph_sum` }), [N, -1]);
+  return scale(f?.c, summed, 'column_scale');
 }
 
 /**

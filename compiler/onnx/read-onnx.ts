@@ -12,14 +12,12 @@
 import { DiagnosticError, diag } from '../diagnostics.js';
 import { readBytesBounded } from '../read-bounded.js';
 import { MAX_IR_NODES } from '../spec/limits.js';
-import { scanModelWire, TooDeep, WireError, type WireCounts } from './wire-scan.js';
+import { MAX_ONNX_DEPTH, scanModelWire, TooDeep, WireError, type WireCounts } from './wire-scan.js';
 
 /** Largest .onnx file read: protobuf refuses messages of 2 GiB and more. */
 export const MAX_ONNX_FILE_BYTES = 2 ** 31 - 1;
 /** Estimated JavaScript heap of a decoded ModelProto (wire-scan.ts's estimate). */
 export const MAX_ONNX_DECODED_BYTES = 1024 ** 3;
-/** Nesting of messages (protobuf's default recursion limit). */
-export const MAX_ONNX_DEPTH = 100;
 
 const NOT_ONNX_HINT = 'pass a .onnx file (a serialised ModelProto), e.g. one written by `rpnc build` or torch.onnx.export';
 const mb = (n: number): string => `${(n / 1e6).toFixed(n < 1e7 ? 1 : 0)} MB`;
@@ -55,7 +53,7 @@ export function readOnnxFile(file: string): Uint8Array {
 export function checkOnnxBytes(bytes: Uint8Array, label: string): WireCounts {
   let c: WireCounts;
   try {
-    c = scanModelWire(bytes, { maxDepth: MAX_ONNX_DEPTH, stopAtBytes: 8 * MAX_ONNX_DECODED_BYTES });
+    c = scanModelWire(bytes, { stopAtBytes: 8 * MAX_ONNX_DECODED_BYTES });
   } catch (e) {
     if (e instanceof TooDeep) refuse('RPN3402', `${label} has protobuf messages nested more than ${MAX_ONNX_DEPTH} deep (${e.where})`, 'rpnc (like protobuf) reads ONNX models nested at most 100 messages deep; flatten the nested subgraphs');
     if (e instanceof WireError) refuse('RPN3401', `${label} is not an ONNX model: not a valid protobuf: ${e.message}; the file has ${bytes.length} bytes`, `${NOT_ONNX_HINT}; a truncated copy (an interrupted download or write) reads like this`);

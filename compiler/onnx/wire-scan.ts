@@ -108,7 +108,10 @@ export class WireError extends Error {
   }
 }
 
-/** The nesting a scan refuses to follow (protobuf's own default recursion limit is 100). */
+/** Message levels an ONNX file may nest: protobuf's own default recursion limit, which ONNX Runtime keeps. */
+export const MAX_ONNX_DEPTH = 100;
+
+/** The nesting a scan refuses to follow (MAX_ONNX_DEPTH unless told). */
 export class TooDeep extends Error {
   constructor(readonly depth: number, readonly where: string) {
     super(`messages nested more than ${depth} deep (in ${where})`);
@@ -123,7 +126,7 @@ class Stop extends Error {}
  * then is enough to refuse, and a scan of a 2 GB file of empty fields would take a minute.
  */
 export function scanModelWire(bytes: Uint8Array, opts: { maxDepth?: number; stopAtBytes?: number } = {}): WireCounts {
-  const maxDepth = opts.maxDepth ?? 100;
+  const maxDepth = opts.maxDepth ?? MAX_ONNX_DEPTH;
   const stopAt = opts.stopAtBytes ?? Infinity;
   const c: WireCounts = { nodes: 0, messages: 0, decodedBytes: 0, depth: 0, hasGraph: false };
   const path: string[] = [];

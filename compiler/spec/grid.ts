@@ -11,6 +11,7 @@ import { diag, fail, type Diagnostic } from '../diagnostics.js';
 import { getSpan, optionSpan } from '../spans.js';
 import type { WeightSource } from './params.js';
 import type { HeadSpec, ProcessSpec, ReconciliationSpec, RemainderSpec } from './types.js';
+import { maxOf, minOf } from '../../ir/arrays.js';
 
 /** (dh, dw, dd) */
 export type Triple = [number, number, number];
@@ -184,15 +185,9 @@ export function gridGeometry(o: Opts, kind: 'interdependence' | 'compression'): 
   const inChannels = (kind === 'compression' ? o.channelNum : o.inChannel) as number;
   const outChannels = kind === 'compression' ? inChannels : (o.outChannel as number);
   const offsets = patchOffsets(shape, o);
-  // a loop, not Math.min(...offsets): a patch has up to MAX_PATCH_CELLS offsets, past the call stack's argument limit
-  const lo: Triple = [Infinity, Infinity, Infinity];
-  const hi: Triple = [-Infinity, -Infinity, -Infinity];
-  for (const t of offsets) {
-    for (let a = 0; a < 3; a++) {
-      if (t[a] < lo[a]) lo[a] = t[a];
-      if (t[a] > hi[a]) hi[a] = t[a];
-    }
-  }
+  // minOf / maxOf, not Math.min(...offsets): a patch has up to MAX_PATCH_CELLS offsets, past the call stack's argument limit
+  const lo = [0, 1, 2].map((a) => minOf(offsets.map((t) => t[a]))) as Triple;
+  const hi = [0, 1, 2].map((a) => maxOf(offsets.map((t) => t[a]))) as Triple;
   const cdh = num(o.cdH), cdw = num(o.cdW), cdd = num(o.cdD);
   const cd: Triple = cdh !== undefined && cdw !== undefined && cdd !== undefined ? [cdh, cdw, cdd] : packingCd(shape, o.packingStrategy as string | undefined, o);
   cd.forEach((c, a) => {

@@ -24,7 +24,7 @@
  * And, checked by the front end before type checking: MAX_SOURCE_BYTES (1 MiB of model source),
  * MAX_SYNTAX_DEPTH (500 nested syntax nodes), MAX_SYNTAX_NODES (200,000 syntax nodes). `rpnc import`:
  * MAX_CONFIG_DEPTH (compiler/import/depth.ts, 100 levels of a YAML/JSON config, RPN1702). ONNX files:
- * MAX_ONNX_NESTING (compiler/onnx/nesting.ts, 100 nested messages, RPN3401/RPN3402; measured by compiler/onnx/wire-scan.ts).
+ * MAX_ONNX_DEPTH (compiler/onnx/wire-scan.ts, 100 nested messages; RPN3402 for a file, RPN3401 when decoding bytes).
  *
  * Sizes are computed with doubles (no overflow: 1000^8 is 1e24, not a wrapped integer) and without
  * loops whose length an option controls, so a check never takes long itself.
@@ -190,15 +190,17 @@ export function gridPatchTooLarge(o: Opts): TooLarge | undefined {
 export function topologyTooLarge(o: Opts, chainStructure = false): TooLarge | undefined {
   if (Array.isArray(o.nodes) || Array.isArray(o.links)) {
     const bad = graphCountsTooLarge(Array.isArray(o.nodes) ? o.nodes.length : 0, Array.isArray(o.links) ? o.links.length : 0);
-    if (bad) return { ...bad, option: bad.option === 'nodes' ? 'nodes' : 'links' };
+    if (bad) return bad;
   }
-  for (const key of chainStructure ? ['length'] : ['chainLength']) {
-    const L = num(o[key]);
-    if (L !== undefined && L > MAX_CHAIN_LENGTH) {
-      return { message: `${key} = ${formatCount(L)} steps; rpnc compiles chains of at most ${formatCount(MAX_CHAIN_LENGTH)} steps`, option: key, hint: `use ${key} ≤ ${formatCount(MAX_CHAIN_LENGTH)}` };
-    }
-  }
-  return undefined;
+  const key = chainStructure ? 'length' : 'chainLength';
+  const L = num(o[key]);
+  return L === undefined ? undefined : chainTooLong(L, key);
+}
+
+/** A chain of `L` steps (the option `key`) past MAX_CHAIN_LENGTH. */
+export function chainTooLong(L: number, key: string): TooLarge | undefined {
+  if (L <= MAX_CHAIN_LENGTH) return undefined;
+  return { message: `${key} = ${formatCount(L)} steps; rpnc compiles chains of at most ${formatCount(MAX_CHAIN_LENGTH)} steps`, option: key, hint: `use ${key} ≤ ${formatCount(MAX_CHAIN_LENGTH)}` };
 }
 
 /** A graph of `nodes` nodes and `links` links (from options or a graph file) past MAX_GRAPH_NODES / MAX_GRAPH_LINKS. */

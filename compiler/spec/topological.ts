@@ -7,7 +7,7 @@
 import type { Component } from '../dsl/component.js';
 import { copyPropSpans } from '../spans.js';
 import { MAX_ACCUMULATIVE_HOPS, TopologyError, chainLinks, graphLinks, type NodeId } from './topology.js';
-import { MAX_CHAIN_LENGTH, formatCount, graphCountsTooLarge } from './limits.js';
+import { chainTooLong, graphCountsTooLarge } from './limits.js';
 import type { TopologySpec } from './types.js';
 
 type Opts = Record<string, unknown>;
@@ -61,7 +61,8 @@ export function resolveTopology(v: Component, h: Helpers): TopologySpec {
     const L = (c ? co.length : o.chainLength) as number | undefined;
     if (L === undefined) throw new TopologyError(`${v.type} needs its chain: chainLength (or chain: chain({ length }))`, undefined, 'add chainLength: <number of steps>');
     const bi = (c ? co.biDirectional : o.biDirectional) as boolean;
-    if (L > MAX_CHAIN_LENGTH) throw new TopologyError(`the chain has ${formatCount(L)} steps; rpnc compiles chains of at most ${formatCount(MAX_CHAIN_LENGTH)}`, c ? 'chain' : 'chainLength', `use a chain length ≤ ${formatCount(MAX_CHAIN_LENGTH)}`, 'RPN2301');
+    const long = chainTooLong(L, c ? 'length' : 'chainLength');
+    if (long) throw new TopologyError(long.message, c ? 'chain' : 'chainLength', long.hint, 'RPN2301');
     size = L;
     links = chainLinks(L, bi);
     directed = !bi;

@@ -235,7 +235,7 @@ function buildMatrix(t: TopologySpec): SparseMatrix {
     case 'plain':
       return base;
     case 'multihop': {
-      if (t.h === 0 && !t.accumulative) return identity(n); // matrix_power(M, 0) = I; accumulative_matrix_power(M, 0) = M (its loop starts at k = 2)
+      // matrix_power(M, 0) = I; accumulative_matrix_power(M, 0) = M (its loop starts at k = 2)
       if (!t.accumulative) return matrixPower(base, t.h);
       let power = base;
       const sum = empty(n);

@@ -56,17 +56,23 @@ export default rpn({ layers: [layer({ m: 5, n: 3, heads: [head({ m: 5, n: 3, dat
   outputProcessFunctions: [exp(), layerNorm({ normalizedShape: 3, elementwiseAffine: false })] })] })] });
 `;
 
+/** NAN_MODEL written to `name`.ts with W = 0 and bias `b`, and its weights file: the arguments of `rpnc check`. */
+function expModel(name: string, b: number[]): string[] {
+  const model = path.join(tmp, `${name}_model.ts`);
+  fs.writeFileSync(model, NAN_MODEL);
+  const w = path.join(tmp, `${name}_w.safetensors`);
+  fs.writeFileSync(w, encodeSafetensors({ 'layers.0.heads.0.w': { shape: [1, 15], data: new Float32Array(15) }, 'layers.0.heads.0.b': { shape: [3], data: Float32Array.from(b) } }));
+  return [model, '-w', w];
+}
+
 describe('rpnc check says what it compared', () => {
   it('outputs NaN everywhere on both sides: agreement, exit 0, the line and warning RPN5102 say no number was compared', () => {
-    const model = path.join(tmp, 'nan_model.ts');
-    fs.writeFileSync(model, NAN_MODEL);
-    const w = path.join(tmp, 'nan_w.safetensors');
-    fs.writeFileSync(w, encodeSafetensors({ 'layers.0.heads.0.w': { shape: [1, 15], data: new Float32Array(15) }, 'layers.0.heads.0.b': { shape: [3], data: Float32Array.from([1e30, 0, 0]) } }));
-    const r = runRpnc(tmp, ['check', model, '-w', w]);
+    const args = expModel('nan', [1e30, 0, 0]);
+    const r = runRpnc(tmp, ['check', ...args]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('all 12 values are the same non-finite value (NaN or ±∞) on both sides: no number was compared');
     expect(r.stderr).toContain('warning RPN5102');
-    const j = runRpnc(tmp, ['check', model, '-w', w, '--json']);
+    const j = runRpnc(tmp, ['check', ...args, '--json']);
     expect(j.code).toBe(0);
     const out = JSON.parse(j.stdout) as { comparisons: { finite: number; sameNonFinite: number; ok: boolean }[]; diagnostics: { code: string }[] };
     expect(out.comparisons.map((c) => [c.ok, c.finite, c.sameNonFinite])).toEqual([[true, 0, 12]]);
@@ -75,11 +81,7 @@ describe('rpnc check says what it compared', () => {
   it('float32 overflow where the float64 reference has numbers: RPN5101 whose hint says so, not "a bug in rpnc"', () => {
     // b = [100, 0, 0]: e^100 = 2.7e43 is +∞ in float32 (ONNX Runtime: LayerNorm gives NaN) but a number in float64
     // (the reference: LayerNorm of [2.7e43, 1, 1] is [√2, −1/√2, −1/√2])
-    const model = path.join(tmp, 'overflow_model.ts');
-    fs.writeFileSync(model, NAN_MODEL);
-    const w = path.join(tmp, 'overflow_w.safetensors');
-    fs.writeFileSync(w, encodeSafetensors({ 'layers.0.heads.0.w': { shape: [1, 15], data: new Float32Array(15) }, 'layers.0.heads.0.b': { shape: [3], data: Float32Array.from([100, 0, 0]) } }));
-    const r = runRpnc(tmp, ['check', model, '-w', w]);
+    const r = runRpnc(tmp, ['check', ...expModel('overflow', [100, 0, 0])]);
     expect(r.code).toBe(3);
     expect(r.stdout).toContain('12 of 12 values are NaN or ±∞ on one side only');
     expect(r.stderr).toContain('float32 arithmetic overflowed');

@@ -272,16 +272,12 @@ function checkOverlap(entries: { key: string; begin: number; end: number }[], la
  * code unit), data laid out in that order, header padded with spaces to a multiple of 8 bytes.
  */
 export function encodeSafetensors(tensors: Record<string, TensorToWrite>, metadata?: Record<string, string>): Uint8Array {
-  const header: Record<string, unknown> = Object.create(null); // keys like '__proto__' stay plain
   if (metadata !== undefined) {
     for (const [k, v] of Object.entries(metadata)) {
       if (typeof v !== 'string') fail('RPN3012', `metadata value '${k}' must be a string`);
     }
-    header['__metadata__'] = metadata;
   }
-  const keys = Object.keys(tensors).sort();
-  let offset = 0;
-  for (const key of keys) {
+  const raw = Object.keys(tensors).sort().map((key): RawTensor => {
     if (key === '__metadata__') fail('RPN3012', `'__metadata__' cannot be used as a tensor name`);
     const { shape, data } = tensors[key]!;
     if (!shape.every(isNatural)) fail('RPN3012', `tensor '${key}' has invalid shape ${fmtShape(shape)}`);
@@ -289,20 +285,42 @@ export function encodeSafetensors(tensors: Record<string, TensorToWrite>, metada
     if (count !== data.length) {
       fail('RPN3012', `tensor '${key}' has shape ${fmtShape(shape)} (${count} elements) but ${data.length} values`);
     }
-    header[key] = { dtype: 'F32', shape: [...shape], data_offsets: [offset, offset + data.length * 4] };
-    offset += data.length * 4;
+    // a view of the float32 values: typed arrays are little-endian on every platform rpnc runs on
+    return { key, dtype: 'F32', shape, bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+  });
+  return encodeSafetensorsRaw(raw, metadata);
+}
+
+/** A tensor given as its elements' little-endian bytes, with its safetensors dtype ('F32', 'I64', 'BOOL', …). */
+export interface RawTensor {
+  key: string;
+  dtype: string;
+  shape: readonly number[];
+  bytes: Uint8Array;
+}
+
+/**
+ * The safetensors layout of tensors already checked and in bytes: `__metadata__` first when given, then the
+ * tensors in the order given, data laid out in that order; the header padded with spaces to a multiple of 8 bytes.
+ */
+export function encodeSafetensorsRaw(tensors: RawTensor[], metadata?: Record<string, string>): Uint8Array {
+  const header: Record<string, unknown> = Object.create(null); // keys like '__proto__' stay plain
+  if (metadata !== undefined) header['__metadata__'] = metadata;
+  let offset = 0;
+  for (const t of tensors) {
+    header[t.key] = { dtype: t.dtype, shape: [...t.shape], data_offsets: [offset, offset + t.bytes.length] };
+    offset += t.bytes.length;
   }
   const json = new TextEncoder().encode(JSON.stringify(header));
   const padded = Math.ceil(json.length / 8) * 8;
   const out = new Uint8Array(8 + padded + offset);
-  const dv = new DataView(out.buffer);
-  dv.setBigUint64(0, BigInt(padded), true);
+  new DataView(out.buffer).setBigUint64(0, BigInt(padded), true);
   out.set(json, 8);
   out.fill(0x20, 8 + json.length, 8 + padded);
   let pos = 8 + padded;
-  for (const key of keys) {
-    const data = tensors[key]!.data;
-    for (let i = 0; i < data.length; i++, pos += 4) dv.setFloat32(pos, data[i]!, true);
+  for (const t of tensors) {
+    out.set(t.bytes, pos);
+    pos += t.bytes.length;
   }
   return out;
 }

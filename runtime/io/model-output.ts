@@ -18,6 +18,7 @@
 import { fail } from '../../compiler/diagnostics.js';
 import { fromHalfBits } from '../../compiler/onnx/fp16.js';
 import { writeFileAtomic } from '../../compiler/weights/atomic.js';
+import { encodeSafetensorsRaw } from '../../compiler/weights/safetensors.js';
 import { encodeNpyBytes } from './npy.js';
 import { tensorFormat } from './tensor-file.js';
 
@@ -117,29 +118,12 @@ function elementBytes(o: ModelOutput, label: string, format: string): { layout: 
 
 /** A safetensors file of the outputs (one: named `output`; several: by their names). */
 function encodeOutputsSafetensors(outputs: ModelOutput[], label: string): Uint8Array {
-  const header: Record<string, unknown> = Object.create(null);
-  const parts: Uint8Array[] = [];
-  let offset = 0;
   const named = outputs.map((o) => [outputs.length === 1 ? 'output' : o.name, o] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  for (const [key, o] of named) {
+  return encodeSafetensorsRaw(named.map(([key, o]) => {
     if (key === '__metadata__') fail('RPN3404', `cannot write ${label}: an output is named '__metadata__', which safetensors reserves`, { hint: 'write the outputs as .json instead' });
     const { layout, bytes } = elementBytes(o, label, '.safetensors');
-    header[key] = { dtype: layout.dtype, shape: [...o.shape], data_offsets: [offset, offset + bytes.length] };
-    parts.push(bytes);
-    offset += bytes.length;
-  }
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const padded = Math.ceil(json.length / 8) * 8;
-  const out = new Uint8Array(8 + padded + offset);
-  new DataView(out.buffer).setBigUint64(0, BigInt(padded), true);
-  out.set(json, 8);
-  out.fill(0x20, 8 + json.length, 8 + padded);
-  let pos = 8 + padded;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.length;
-  }
-  return out;
+    return { key, dtype: layout.dtype, shape: o.shape, bytes };
+  }));
 }
 
 /** Write the outputs to `path` (.npy: one output only; .json; .safetensors), atomically. */
